@@ -1,0 +1,102 @@
+// Package store keeps fanzha's records: organisations and tokens, signals,
+// links, reports and the audit chain. One interface, two implementations —
+// embedded SQLite (the default, nothing to install) and PostgreSQL — run the
+// same numbered migrations and pass the same test suite. No SQL lives
+// outside this package.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/fanzha/fanzha/auth"
+	"github.com/fanzha/fanzha/indicator"
+	"github.com/fanzha/fanzha/registry"
+)
+
+// Errors the store returns, wrapped with context; test with errors.Is.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("already exists")
+)
+
+// Store is everything fanzha keeps. Every write is idempotent where the
+// record has an ID, and durable once the call returns without error.
+type Store interface {
+	Orgs
+	Signals
+	Reports
+	Audit
+	// Close releases the database.
+	Close() error
+}
+
+// Orgs holds organisations and API tokens.
+type Orgs interface {
+	// CreateOrg adds an organisation; ErrConflict if the name is taken.
+	CreateOrg(ctx context.Context, o auth.Org) (auth.Org, error)
+	OrgByName(ctx context.Context, name string) (auth.Org, error)
+	OrgByID(ctx context.Context, id int64) (auth.Org, error)
+	ListOrgs(ctx context.Context) ([]auth.Org, error)
+	// CreateToken stores a token (its hash only) and returns it with its ID.
+	CreateToken(ctx context.Context, t auth.Token) (auth.Token, error)
+	// TokenByHash finds a token by the SHA-256 of its secret.
+	TokenByHash(ctx context.Context, hash [32]byte) (auth.Token, error)
+	ListTokens(ctx context.Context, orgID int64) ([]auth.Token, error)
+	RevokeToken(ctx context.Context, id int64) error
+}
+
+// Signals holds the append-only signals and the links between indicators.
+type Signals interface {
+	// AddSignals stores signals and links in one transaction. A signal whose
+	// ID is already stored, and a link already stored for the same pair and
+	// source, are skipped. It returns how many signals were new.
+	AddSignals(ctx context.Context, sigs []registry.Signal, links []registry.Link) (added int, err error)
+	// SignalsFor returns every signal about one indicator, oldest first.
+	SignalsFor(ctx context.Context, ind indicator.Indicator) ([]registry.Signal, error)
+	// LinksFor returns the links that have ind on either side.
+	LinksFor(ctx context.Context, ind indicator.Indicator) ([]registry.Link, error)
+	// EachSignal calls fn for every stored signal in insertion order; used
+	// to rebuild the in-memory index at start.
+	EachSignal(ctx context.Context, fn func(registry.Signal) error) error
+	// EachLink calls fn for every stored link.
+	EachLink(ctx context.Context, fn func(registry.Link) error) error
+	// CountSignals returns how many signals are stored.
+	CountSignals(ctx context.Context) (int64, error)
+}
+
+// Reports holds victims' and witnesses' reports.
+type Reports interface {
+	// AddReport stores a report with the indicators it names (contacts and
+	// payees) and, in the same transaction, their signals and links. If a
+	// report with the same ID exists nothing changes and created is false;
+	// the stored report is returned either way.
+	AddReport(ctx context.Context, r registry.Report, inds []indicator.Indicator, sigs []registry.Signal, links []registry.Link) (stored registry.Report, created bool, err error)
+	Report(ctx context.Context, id string) (registry.Report, error)
+	// ReportByReceipt finds a report by the receipt number given to its reporter.
+	ReportByReceipt(ctx context.Context, receipt string) (registry.Report, error)
+	// SearchReports returns reports matching q, newest first.
+	SearchReports(ctx context.Context, q registry.ReportQuery) ([]registry.Report, error)
+}
+
+// Audit holds the hash-chained audit log.
+type Audit interface {
+	// AppendAudit adds entries to the end of the chain in order, setting
+	// each one's Seq, PrevHash and Hash (auth.ChainHash) atomically with
+	// respect to other writers, and returns them as stored.
+	AppendAudit(ctx context.Context, entries []auth.AuditEntry) ([]auth.AuditEntry, error)
+	// AuditRange returns entries with Seq > after, in order, at most limit.
+	AuditRange(ctx context.Context, after int64, limit int) ([]auth.AuditEntry, error)
+	// AuditQuery filters the log for people reading it.
+	AuditQuery(ctx context.Context, q AuditQuery) ([]auth.AuditEntry, error)
+}
+
+// AuditQuery selects audit entries, newest first. Zero fields do not filter.
+type AuditQuery struct {
+	OrgID    int64
+	Action   string
+	Target   string
+	From, To time.Time
+	Limit    int
+}

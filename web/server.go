@@ -1,0 +1,239 @@
+// Package web is fanzha's HTTP face: the agency API under /api/v1 (token
+// required, every read and write audited) and the public portal's API under
+// /public/v1 (no token, rate-limited, never personal data).
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fanzha/fanzha/auth"
+	"github.com/fanzha/fanzha/indicator"
+	"github.com/fanzha/fanzha/registry"
+	"github.com/fanzha/fanzha/store"
+)
+
+// Options tune a Server; the zero value is usable.
+type Options struct {
+	Parse       indicator.Options // default phone region
+	PublicRate  float64           // public requests per second per client (default 2)
+	PublicBurst int               // default 30
+	TokenTTL    time.Duration     // how long a checked token is trusted before re-reading it (default 30 s)
+	Logger      *slog.Logger
+}
+
+// Server holds what the handlers use.
+type Server struct {
+	store    store.Store
+	registry *registry.Registry
+	audit    *auth.Auditor
+	opts     Options
+	log      *slog.Logger
+	limiter  *limiter
+	mux      *http.ServeMux
+
+	tokensMu sync.Mutex
+	tokens   map[[32]byte]cachedToken
+}
+
+type cachedToken struct {
+	p       auth.Principal
+	expires time.Time
+}
+
+// route is one endpoint: the table is the single list the mux is built from
+// and the OpenAPI test checks the published document against.
+type route struct {
+	method, pattern string
+	need            auth.Action // 0: public, no token
+	handle          func(s *Server, w http.ResponseWriter, r *http.Request, p auth.Principal) error
+}
+
+var routes = []route{
+	{"POST", "/api/v1/signals", auth.SubmitSignals, (*Server).submitSignals},
+	{"GET", "/api/v1/lookup", auth.Lookup, (*Server).lookupOne},
+	{"POST", "/api/v1/lookup", auth.Lookup, (*Server).lookupBatch},
+	{"GET", "/api/v1/indicators/{kind}/{value}", auth.Lookup, (*Server).profile},
+	{"GET", "/api/v1/indicators/{kind}/{value}/visibility", auth.ExplainVisibility, (*Server).visibility},
+	{"POST", "/api/v1/reports", auth.SubmitReport, (*Server).submitReport},
+	{"GET", "/api/v1/reports", auth.ReadReports, (*Server).searchReports},
+	{"GET", "/api/v1/reports/{id}", auth.ReadReports, (*Server).getReport},
+	{"GET", "/api/v1/audit", auth.ReadAudit, (*Server).auditLog},
+	{"GET", "/api/v1/whoami", 0, (*Server).whoami},
+	{"GET", "/api/v1/openapi.json", 0, (*Server).openAPI},
+	{"GET", "/public/v1/check", 0, (*Server).publicCheck},
+	{"GET", "/public/v1/range/{prefix}", 0, (*Server).publicRange},
+	{"POST", "/public/v1/reports", 0, (*Server).publicReport},
+	{"GET", "/public/v1/reports/{receipt}", 0, (*Server).publicReceipt},
+	{"GET", "/healthz", 0, (*Server).health},
+}
+
+// tokenFree lists the routes that need no token although they sit under
+// /api/: the API's own description.
+var tokenFree = map[string]bool{"/api/v1/openapi.json": true}
+
+// New builds a server over a store, the registry and the audit writer.
+func New(st store.Store, reg *registry.Registry, audit *auth.Auditor, opts Options) *Server {
+	if opts.PublicRate == 0 {
+		opts.PublicRate = 2
+	}
+	if opts.PublicBurst == 0 {
+		opts.PublicBurst = 30
+	}
+	if opts.TokenTTL == 0 {
+		opts.TokenTTL = 30 * time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	s := &Server{
+		store: st, registry: reg, audit: audit, opts: opts, log: opts.Logger,
+		limiter: newLimiter(opts.PublicRate, opts.PublicBurst),
+		mux:     http.NewServeMux(),
+		tokens:  map[[32]byte]cachedToken{},
+	}
+	for _, rt := range routes {
+		s.mux.Handle(rt.method+" "+rt.pattern, s.wrap(rt))
+	}
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, errorf(CodeNotFound, "", "no such endpoint: "+r.Method+" "+r.URL.Path+" (see /api/v1/openapi.json)"))
+	})
+	return s
+}
+
+// Handler returns the HTTP handler with panic recovery around every route.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic in handler", "path", r.URL.Path, "panic", v)
+				s.writeError(w, r, errorf(CodeInternal, "", "internal error"))
+			}
+		}()
+		s.mux.ServeHTTP(w, r)
+	})
+}
+
+// wrap adds authentication, permission, rate limiting and error writing.
+func (s *Server) wrap(rt route) http.Handler {
+	public := strings.HasPrefix(rt.pattern, "/public/") || rt.pattern == "/healthz"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p auth.Principal
+		switch {
+		case public:
+			p = registry.PublicViewer
+			p.Addr = clientAddr(r)
+			if !s.limiter.allow(p.Addr, time.Now()) {
+				s.writeError(w, r, errorf(CodeRateLimited, "", "too many requests from this address; wait a few seconds"))
+				return
+			}
+		case tokenFree[rt.pattern]:
+		default:
+			var err error
+			if p, err = s.authenticate(r); err != nil {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="fanzha"`)
+				s.writeError(w, r, err)
+				return
+			}
+			if rt.need != 0 {
+				if err := auth.Allow(p, rt.need); err != nil {
+					s.audit.Record(s.entry(p, "denied:"+rt.need.String(), r.URL.Path, err.Error()))
+					s.writeError(w, r, err)
+					return
+				}
+			}
+		}
+		if err := rt.handle(s, w, r, p); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// authenticate finds the principal behind the request's bearer token.
+func (s *Server) authenticate(r *http.Request) (auth.Principal, error) {
+	h := r.Header.Get("Authorization")
+	secret, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || strings.TrimSpace(secret) == "" {
+		return auth.Principal{}, errorf(CodeUnauthorized, "", "send an API token: Authorization: Bearer fz_…")
+	}
+	hash := auth.HashToken(strings.TrimSpace(secret))
+	now := time.Now()
+	s.tokensMu.Lock()
+	c, hit := s.tokens[hash]
+	s.tokensMu.Unlock()
+	if !hit || now.After(c.expires) {
+		p, err := s.principal(r.Context(), hash, now)
+		if err != nil {
+			return auth.Principal{}, err
+		}
+		c = cachedToken{p: p, expires: now.Add(s.opts.TokenTTL)}
+		s.tokensMu.Lock()
+		if len(s.tokens) > 100_000 {
+			clear(s.tokens)
+		}
+		s.tokens[hash] = c
+		s.tokensMu.Unlock()
+	}
+	p := c.p
+	p.Addr = clientAddr(r)
+	return p, nil
+}
+
+func (s *Server) principal(ctx context.Context, hash [32]byte, now time.Time) (auth.Principal, error) {
+	bad := errorf(CodeUnauthorized, "", "unknown, revoked or expired token")
+	t, err := s.store.TokenByHash(ctx, hash)
+	if err != nil {
+		if isNotFound(err) {
+			return auth.Principal{}, bad
+		}
+		return auth.Principal{}, err
+	}
+	if t.Revoked || (!t.Expires.IsZero() && now.After(t.Expires)) {
+		return auth.Principal{}, bad
+	}
+	org, err := s.store.OrgByID(ctx, t.OrgID)
+	if err != nil {
+		return auth.Principal{}, err
+	}
+	return auth.Principal{Org: org, Role: t.Role, TokenID: t.ID}, nil
+}
+
+// clientAddr is the remote IP. fanzha does not trust X-Forwarded-For: a
+// proxy in front must be configured to pass the address another way.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// entry starts an audit entry for principal p.
+func (s *Server) entry(p auth.Principal, action, target, detail string) auth.AuditEntry {
+	return auth.AuditEntry{
+		Time: time.Now().UTC(), OrgID: p.Org.ID, OrgName: p.Org.Name, Role: p.Role,
+		TokenID: p.TokenID, Addr: p.Addr, Action: action, Target: target, Detail: detail,
+	}
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request, _ auth.Principal) error {
+	inds, sigs := s.registry.Index().Len()
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "indicators": inds, "signals": sigs})
+	return nil
+}
+
+func (s *Server) whoami(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"organisation": p.Org.Name, "sector": p.Org.Sector, "role": p.Role,
+		"sees_personal_data": auth.SeesPersonalData(p),
+	})
+	return nil
+}
