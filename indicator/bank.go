@@ -132,7 +132,7 @@ func parseBankAccount(raw string) (Indicator, error) {
 	}
 	a := buf[:n]
 	if looksLikeIBAN(a) && !ibanValid(a) {
-		return fail(BankAccount, raw, "checksum", fmt.Sprintf("looks like an IBAN of %s but its check digits %s do not pass the mod-97 check", a[:2], a[2:4]))
+		return fail(BankAccount, raw, "checksum", fmt.Sprintf("looks like an IBAN of %s but its check digits %s do not pass the mod-97 check", string(a[:2]), string(a[2:4])))
 	}
 	return Indicator{BankAccount, sameOrString(a, s)}, nil
 }

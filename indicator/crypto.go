@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"io"
 	"strings"
 	"sync"
 
@@ -192,18 +193,32 @@ func parseSegwit(raw, s string) (Indicator, error) {
 	return Indicator{BTC, lowerASCII(s)}, nil
 }
 
-var keccakPool = sync.Pool{New: func() any { return sha3.NewLegacyKeccak256() }}
+// keccak is a pooled Keccak-256 with its buffers, so that hashing an
+// address allocates nothing: the buffers would escape to the heap if passed
+// to the hash through its interface.
+type keccak struct {
+	h     hash.Hash
+	r     io.Reader // the same sponge: Read squeezes without Sum's copy
+	lower [40]byte
+	sum   [32]byte
+}
+
+var keccakPool = sync.Pool{New: func() any {
+	h := sha3.NewLegacyKeccak256()
+	return &keccak{h: h, r: h.(io.Reader)}
+}}
 
 // eip55 writes the EIP-55 checksummed form of 40 lower-case hex digits:
 // a letter is upper-cased when the matching nibble of the Keccak-256 of the
 // lower-case hex is 8 or more.
 func eip55(lower *[40]byte, out *[42]byte) {
-	h := keccakPool.Get().(hash.Hash)
-	h.Reset()
-	h.Write(lower[:])
-	var sum [32]byte
-	h.Sum(sum[:0])
-	keccakPool.Put(h)
+	k := keccakPool.Get().(*keccak)
+	k.h.Reset()
+	k.lower = *lower
+	k.h.Write(k.lower[:])
+	k.r.Read(k.sum[:])
+	sum := k.sum
+	keccakPool.Put(k)
 	out[0], out[1] = '0', 'x'
 	for i, c := range lower {
 		if c >= 'a' {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/btcsuite/btcd/btcutil/bech32"
 	"github.com/mr-tron/base58"
-	"golang.org/x/net/publicsuffix"
 )
 
 // Detect guesses the kind of a bare string, then parses it as that kind, so
@@ -338,8 +337,7 @@ func looksLikeDomain(s string) bool {
 	if tld == "" || isDigitString(tld) {
 		return false
 	}
-	_, icann := publicsuffix.PublicSuffix(tld)
-	return icann
+	return icannTLD(tld)
 }
 
 func looksLikeApp(s string) bool {

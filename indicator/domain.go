@@ -150,7 +150,7 @@ func checkSuffix(d string) *Error {
 	}
 	// Either a private suffix (x.github.io) or no rule at all: then the
 	// top-level domain must still be ICANN's.
-	if _, tldICANN := publicsuffix.PublicSuffix(tld); !tldICANN {
+	if !icannTLD(tld) {
 		if tld == d {
 			return &Error{Rule: "no_public_suffix", Message: fmt.Sprintf("%q is a single label with no public suffix", d)}
 		}
@@ -167,6 +167,14 @@ func hasACELabel(s string) bool {
 		}
 	}
 	return false
+}
+
+// icannTLD reports whether ICANN's section of the list has rules under tld.
+// It asks about a name below the TLD, since a TLD with only a wildcard rule
+// (*.mm, *.ck) is not itself an entry.
+func icannTLD(tld string) bool {
+	_, icann := publicsuffix.PublicSuffix("x." + tld)
+	return icann
 }
 
 // labelAround returns the label of s that holds byte i, quoted, for messages.

@@ -205,48 +205,104 @@ func phoneCanonical(d *phoneDigits, region, in string) (value string, short bool
 		return sameOrString(b, in), true, "", ""
 	}
 
-	var num phonenumbers.PhoneNumber
-	var buf [maxPhoneDigits + 1]byte
-	text := buf[:0]
-	if d.plus {
-		text = append(text, '+')
+	return slowPhone(b, d.plus, region)
+}
+
+// phoneVerdict is libphonenumber's reading of one digit string.
+type phoneVerdict struct {
+	value     string
+	short     bool
+	rule, msg string
+}
+
+// The general path costs some microseconds (libphonenumber runs regular
+// expressions), and call records repeat the same numbers over and over, so
+// its verdicts are remembered: a bounded map per shard, emptied when full.
+const (
+	phoneCacheShards = 16
+	phoneCacheMax    = 4096 // entries per shard
+)
+
+type phoneShard struct {
+	mu sync.RWMutex
+	m  map[string]phoneVerdict
+}
+
+var phoneCache [phoneCacheShards]phoneShard
+
+func slowPhone(b []byte, plus bool, region string) (value string, short bool, rule, msg string) {
+	var kb [2 + 1 + maxPhoneDigits]byte
+	key := append(kb[:0], region...)
+	if plus {
+		key = append(key, '+')
 	}
-	text = append(text, b...)
+	key = append(key, b...)
+	h := uint32(2166136261)
+	for _, c := range key {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	sh := &phoneCache[h%phoneCacheShards]
+	sh.mu.RLock()
+	v, ok := sh.m[string(key)]
+	sh.mu.RUnlock()
+	if !ok {
+		v = libPhone(key[len(region):], region)
+		sh.mu.Lock()
+		if sh.m == nil || len(sh.m) >= phoneCacheMax {
+			sh.m = make(map[string]phoneVerdict, 64)
+		}
+		sh.m[string(key)] = v
+		sh.mu.Unlock()
+	}
+	return v.value, v.short, v.rule, v.msg
+}
+
+// libPhone asks libphonenumber about text ("+8610…" or national digits).
+func libPhone(text []byte, region string) phoneVerdict {
+	plus := text[0] == '+'
+	b := text
+	if plus {
+		b = text[1:]
+	}
+	var num phonenumbers.PhoneNumber
 	if err := phonenumbers.ParseToNumber(string(text), region, &num); err != nil {
 		switch {
 		case errors.Is(err, phonenumbers.ErrInvalidCountryCode):
-			return "", false, "country_code", "the number does not start with a known country calling code"
+			return phoneVerdict{rule: "country_code", msg: "the number does not start with a known country calling code"}
 		case errors.Is(err, phonenumbers.ErrTooShortAfterIDD), errors.Is(err, phonenumbers.ErrTooShortNSN):
-			return "", false, "too_short", "too few digits for a phone number"
+			return phoneVerdict{rule: "too_short", msg: "too few digits for a phone number"}
 		case errors.Is(err, phonenumbers.ErrNumTooLong):
-			return "", false, "too_long", "too many digits for a phone number"
+			return phoneVerdict{rule: "too_long", msg: "too many digits for a phone number"}
 		}
-		return "", false, "not_a_number", "not a phone number: " + err.Error()
+		return phoneVerdict{rule: "not_a_number", msg: "not a phone number: " + err.Error()}
 	}
 	nsn := phonenumbers.GetNationalSignificantNumber(&num)
 	cc := int(num.GetCountryCode())
 	switch phonenumbers.IsPossibleNumberWithReason(&num) {
 	case phonenumbers.IS_POSSIBLE:
-		return e164(cc, nsn, in), false, "", ""
+		return phoneVerdict{value: e164(cc, nsn, "")}
 	case phonenumbers.IS_POSSIBLE_LOCAL_ONLY, phonenumbers.TOO_SHORT:
 		if len(nsn) >= minShortCode && len(nsn) <= maxShortCode {
-			if d.plus {
-				return nsn, true, "", ""
+			if !plus {
+				return phoneVerdict{value: string(b), short: true}
 			}
-			return sameOrString(b, in), true, "", ""
+			// "+86 95588" is how spoofed caller IDs often show a bank's
+			// service line: keep it as the short code when it is a real
+			// short code of the default region (short codes carry no
+			// country, so only the default region's can be kept).
+			if phonenumbers.GetRegionCodeForCountryCode(cc) == region && phonenumbers.IsValidShortNumberForRegion(&num, region) {
+				return phoneVerdict{value: nsn, short: true}
+			}
 		}
-		if phonenumbers.IsPossibleNumber(&num) {
-			// Local-only lengths (a subscriber number without its area
-			// code) are possible to libphonenumber, and so to us.
-			return e164(cc, nsn, in), false, "", ""
-		}
-		return "", false, "not_possible", fmt.Sprintf("%d national digits are too few for a number in country +%d", len(nsn), cc)
+		// libphonenumber calls local-only lengths (a subscriber number
+		// without its area code) possible, but they have no E.164 form.
+		return phoneVerdict{rule: "not_possible", msg: fmt.Sprintf("%d national digits are too few for a full number in country +%d (a local number needs its area code)", len(nsn), cc)}
 	case phonenumbers.INVALID_COUNTRY_CODE:
-		return "", false, "country_code", fmt.Sprintf("+%d is not a country calling code", cc)
+		return phoneVerdict{rule: "country_code", msg: fmt.Sprintf("+%d is not a country calling code", cc)}
 	case phonenumbers.TOO_LONG:
-		return "", false, "not_possible", fmt.Sprintf("%d national digits are too many for a number in country +%d", len(nsn), cc)
+		return phoneVerdict{rule: "not_possible", msg: fmt.Sprintf("%d national digits are too many for a number in country +%d", len(nsn), cc)}
 	}
-	return "", false, "not_possible", fmt.Sprintf("%d national digits is not a length numbers have in country +%d", len(nsn), cc)
+	return phoneVerdict{rule: "not_possible", msg: fmt.Sprintf("%d national digits is not a length numbers have in country +%d", len(nsn), cc)}
 }
 
 // cnMobileDigits is the fast path for the commonest number the platform

@@ -203,4 +203,3 @@ func FuzzParseSignal(f *testing.F) {
 		}
 	})
 }
-

@@ -79,12 +79,15 @@ type Risk struct {
 // Obs is the part of a signal that risk needs, small enough to keep millions
 // in memory: the in-memory index holds these, and Assess works on them so
 // that the profile and the hot lookup path share one risk model.
+//
+// Times are unix seconds in 32 bits (good until 2106) so that an Obs is 32
+// bytes and an indicator with one signal fits one cache line of the index.
 type Obs struct {
 	ID         uint64 // hash of the signal ID: re-sent signals are not counted twice
-	OrgID      int64
-	LastSeen   int64 // unix seconds
-	FirstSeen  int64
-	Expires    int64 // unix seconds; 0: never
+	OrgID      uint32
+	LastSeen   uint32 // unix seconds
+	FirstSeen  uint32
+	Expires    uint32 // unix seconds; 0: never
 	Confidence float32
 	Sector     uint8 // index into sectorCodes
 	TLP        uint8 // index into tlpCodes
@@ -124,7 +127,7 @@ func ValidTypology(t string) bool { return typologyCode(t) != 0 }
 func ObsOf(s Signal) Obs {
 	o := Obs{
 		ID:         idHash(s.ID),
-		OrgID:      s.OrgID,
+		OrgID:      uint32(s.OrgID),
 		LastSeen:   seen(s.LastSeen, s.Received),
 		FirstSeen:  seen(s.FirstSeen, s.Received),
 		Confidence: float32(s.Confidence),
@@ -133,7 +136,7 @@ func ObsOf(s Signal) Obs {
 		Typology:   typologyCode(s.Typology),
 	}
 	if !s.Expires.IsZero() {
-		o.Expires = s.Expires.Unix()
+		o.Expires = unix32(s.Expires)
 	}
 	if s.Confirmed {
 		o.Flags |= obsConfirmed
@@ -144,14 +147,26 @@ func ObsOf(s Signal) Obs {
 	return o
 }
 
-func seen(t, fallback time.Time) int64 {
+func seen(t, fallback time.Time) uint32 {
 	if t.IsZero() {
 		t = fallback
 	}
 	if t.IsZero() {
 		return 0
 	}
-	return t.Unix()
+	return unix32(t)
+}
+
+// unix32 clamps a time to the 32-bit unix seconds an Obs keeps.
+func unix32(t time.Time) uint32 {
+	u := t.Unix()
+	switch {
+	case u < 1:
+		return 1 // before 1970: as early as we can say, but not "unset"
+	case u > math.MaxUint32:
+		return math.MaxUint32
+	}
+	return uint32(u)
 }
 
 // SectorOf and TLPOf give back the names behind an Obs's codes.
@@ -162,7 +177,7 @@ func (o Obs) TLPOf() auth.TLP { return tlpCodes[o.TLP%uint8(len(tlpCodes))] }
 
 // Visible applies the one TLP sharing rule (auth.Visible) to this signal.
 func (o Obs) Visible(viewer auth.Principal) bool {
-	return auth.CanSee(viewer, o.OrgID, o.SectorOf(), o.TLPOf())
+	return auth.CanSee(viewer, int64(o.OrgID), o.SectorOf(), o.TLPOf())
 }
 
 // weight is the signal's weight at now, before combination.
@@ -173,7 +188,7 @@ func (o Obs) weight(k indicator.Kind, now int64) float64 {
 		conf = max(conf, confirmedWeight)
 		half *= 4
 	}
-	age := float64(now - o.LastSeen)
+	age := float64(now - int64(o.LastSeen))
 	if age <= 0 {
 		return conf
 	}
@@ -207,15 +222,18 @@ const maxGroup = 64
 // organisations combine as independent witnesses (noisy-OR). Expired signals
 // do not count.
 func Summarize(k indicator.Kind, obs []Obs, visible func(Obs) bool, now int64) Summary {
+	if len(obs) == 1 {
+		return summarizeOne(k, obs[0], visible, now)
+	}
 	var s Summary
 	var ws [maxGroup]float64
-	var orgs [maxGroup]int64
+	var orgs [maxGroup]uint32
 	n := 0
 	for _, o := range obs {
 		if visible != nil && !visible(o) {
 			continue
 		}
-		if o.Expires != 0 && o.Expires <= now {
+		if o.Expires != 0 && int64(o.Expires) <= now {
 			s.Expired++
 			continue
 		}
@@ -229,11 +247,11 @@ func Summarize(k indicator.Kind, obs []Obs, visible func(Obs) bool, now int64) S
 		}
 		s.sectors |= 1 << o.Sector
 		s.typology[o.Typology%16] += float32(w)
-		if s.last < o.LastSeen {
-			s.last = o.LastSeen
+		if s.last < int64(o.LastSeen) {
+			s.last = int64(o.LastSeen)
 		}
-		if o.FirstSeen != 0 && (s.first == 0 || o.FirstSeen < s.first) {
-			s.first = o.FirstSeen
+		if o.FirstSeen != 0 && (s.first == 0 || int64(o.FirstSeen) < s.first) {
+			s.first = int64(o.FirstSeen)
 		}
 		if n < maxGroup {
 			ws[n], orgs[n] = w, o.OrgID
@@ -264,6 +282,33 @@ func Summarize(k indicator.Kind, obs []Obs, visible func(Obs) bool, now int64) S
 		i = j
 	}
 	s.Score = int(math.Round(100 * (1 - miss)))
+	return s
+}
+
+// summarizeOne is Summarize for the most common case, an indicator with
+// one signal, without the grouping machinery.
+func summarizeOne(k indicator.Kind, o Obs, visible func(Obs) bool, now int64) Summary {
+	var s Summary
+	if visible != nil && !visible(o) {
+		return s
+	}
+	if o.Expires != 0 && int64(o.Expires) <= now {
+		s.Expired = 1
+		return s
+	}
+	w := o.weight(k, now)
+	s.Signals, s.Orgs = 1, 1
+	if o.OrgID != 0 {
+		s.Agencies = 1
+	}
+	if o.Flags&obsReport != 0 {
+		s.Reports = 1
+	}
+	s.Confirmed = o.Flags&obsConfirmed != 0
+	s.sectors = 1 << o.Sector
+	s.typology[o.Typology%16] = float32(w)
+	s.last, s.first = int64(o.LastSeen), int64(o.FirstSeen)
+	s.Score = int(math.Round(100 * w))
 	return s
 }
 

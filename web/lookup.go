@@ -118,6 +118,8 @@ func (s *Server) lookupBatch(w http.ResponseWriter, r *http.Request, p auth.Prin
 	results := make([]batchResult, len(items))
 	now := s.registry.Now().Unix()
 	parallel(len(items), func(lo, hi int) {
+		inds := make([]indicator.Indicator, 0, hi-lo)
+		at := make([]int, 0, hi-lo)
 		for i := lo; i < hi; i++ {
 			it := items[i]
 			if it.Kind == "" {
@@ -131,7 +133,13 @@ func (s *Server) lookupBatch(w http.ResponseWriter, r *http.Request, p auth.Prin
 				continue
 			}
 			res.ind = ind
-			res.sum, res.known = s.registry.Index().Lookup(ind, p, now)
+			inds = append(inds, ind)
+			at = append(at, i)
+		}
+		found := make([]registry.Result, len(inds))
+		s.registry.Index().LookupMany(inds, p, now, found)
+		for j, i := range at {
+			results[i].sum, results[i].known = found[j].Summary, found[j].Found
 		}
 	})
 	hits, known := auditHits(results)

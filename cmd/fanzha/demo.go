@@ -66,7 +66,8 @@ func loadScenario(ctx context.Context, a *app, sc simulate.Scenario, out io.Writ
 	var tokens []demoToken
 	writer := map[string]string{} // org -> a token that may submit
 	for _, o := range sc.Orgs {
-		if _, err := a.store.CreateOrg(ctx, auth.Org{Name: o.Name, Sector: o.Sector, Created: time.Now().UTC()}); err != nil {
+		org, err := a.store.CreateOrg(ctx, auth.Org{Name: o.Name, Sector: o.Sector, Created: time.Now().UTC()})
+		if err != nil {
 			return nil, err
 		}
 		for _, role := range o.Roles {
@@ -75,15 +76,18 @@ func loadScenario(ctx context.Context, a *app, sc simulate.Scenario, out io.Writ
 				return nil, err
 			}
 			tokens = append(tokens, demoToken{o, role, secret})
-			if auth.Allow(auth.Principal{Org: auth.Org{Sector: o.Sector}, Role: role}, auth.SubmitSignals) == nil && writer[o.Name] == "" {
+			if auth.Allow(auth.Principal{Org: org, Role: role}, auth.SubmitSignals) == nil && writer[o.Name] == "" {
 				writer[o.Name] = secret
 			}
 		}
 	}
 	h := a.server.Handler()
-	call := func(method, path, token, ct string, body []byte) (int, []byte) {
+	call := func(method, path, token, ct string, body []byte, from int) (int, []byte) {
 		req := httptest.NewRequestWithContext(ctx, method, path, bytes.NewReader(body))
-		req.RemoteAddr = "127.0.0.1:1"
+		// Each simulated reporter comes from its own (documentation-range)
+		// address, as real ones would, so the portal's rate limit applies
+		// to each as it would in life.
+		req.RemoteAddr = fmt.Sprintf("198.51.100.%d:40000", from%250+1)
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
@@ -94,7 +98,7 @@ func loadScenario(ctx context.Context, a *app, sc simulate.Scenario, out io.Writ
 	}
 	signals := 0
 	for _, sub := range sc.Submissions {
-		code, body := call("POST", "/api/v1/signals", writer[sub.Org], "text/csv", sub.CSV)
+		code, body := call("POST", "/api/v1/signals", writer[sub.Org], "text/csv", sub.CSV, 0)
 		if code != http.StatusOK {
 			return nil, fmt.Errorf("load signals of %s: HTTP %d: %s", sub.Org, code, body)
 		}
@@ -103,7 +107,7 @@ func loadScenario(ctx context.Context, a *app, sc simulate.Scenario, out io.Writ
 		signals += sum.Accepted
 	}
 	public := 0
-	for _, r := range sc.Reports {
+	for i, r := range sc.Reports {
 		body, _ := json.Marshal(r.Report)
 		path, token := "/public/v1/reports", ""
 		if r.Org != "" {
@@ -111,7 +115,7 @@ func loadScenario(ctx context.Context, a *app, sc simulate.Scenario, out io.Writ
 		} else {
 			public++
 		}
-		if code, resp := call("POST", path, token, "application/json", body); code != http.StatusCreated && code != http.StatusOK {
+		if code, resp := call("POST", path, token, "application/json", body, i); code != http.StatusCreated && code != http.StatusOK {
 			return nil, fmt.Errorf("file report %s: HTTP %d: %s", r.Report.ID, code, resp)
 		}
 	}
