@@ -21,7 +21,10 @@ const (
 	ExplainVisibility                    // visibility.explain: see why a record is shown or hidden, and to whom
 	ReadAudit                            // audit.read: read and verify the audit log
 	ManageOrgs                           // orgs.manage: create organisations and tokens, revoke tokens
+)
 
+// Groups of actions, for the role table.
+const (
 	submit     = SubmitSignals | SubmitReport
 	read       = Lookup | ReadReports
 	allActions = submit | read | ExplainVisibility | ReadAudit | ManageOrgs
@@ -72,6 +75,7 @@ type Denied struct {
 	Reason string // "role contributor may submit but not read"
 }
 
+// Error reads "lookup denied: role contributor may submit but not read".
 func (d *Denied) Error() string {
 	return d.Action.String() + " denied: " + d.Reason
 }

@@ -224,7 +224,7 @@ func (a *Auditor) push(e AuditEntry) uint64 {
 		// Grow up to QueueSize as bursts need; Record blocks beyond it.
 		// The memory is kept: at most QueueSize entries, never more.
 		bigger := make([]AuditEntry, min(2*len(a.ring), a.queueSize))
-		a.copyOut(bigger)
+		a.copyOut(bigger[:a.n])
 		a.ring, a.start = bigger, 0
 	}
 	a.ring[(a.start+a.n)%len(a.ring)] = e

@@ -342,7 +342,11 @@ func TestAuditorCloseGivesUp(t *testing.T) {
 	}
 	syncErr := make(chan error)
 	go func() { syncErr <- a.RecordSync(context.Background(), entry(5)) }()
-	time.Sleep(20 * time.Millisecond)
+	for queued := uint64(0); queued < 6; time.Sleep(time.Millisecond) {
+		a.mu.Lock()
+		queued = a.queued
+		a.mu.Unlock()
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
@@ -490,4 +494,34 @@ func BenchmarkAuditorRecord(b *testing.B) {
 	}
 	b.Run("serial", func(b *testing.B) { run(b, false) })
 	b.Run("parallel", func(b *testing.B) { run(b, true) })
+}
+
+// TestAuditorRing drives the queue's ring buffer directly through growth
+// and wrap-around against a plain slice.
+func TestAuditorRing(t *testing.T) {
+	a := &Auditor{maxBatch: 3, queueSize: 7, ring: make([]AuditEntry, 3)}
+	var model []string
+	next := 0
+	batch := make([]AuditEntry, 0, 3)
+	for step := range 200 {
+		if step%5 < 3 && a.waiting() < a.queueSize {
+			a.push(entry(next))
+			model = append(model, fmt.Sprint(next))
+			next++
+			continue
+		}
+		batch = a.take(batch)
+		for _, e := range batch {
+			if len(model) == 0 || e.Target != model[0] {
+				t.Fatalf("step %d: took %q, want %v", step, e.Target, model)
+			}
+			model = model[1:]
+		}
+		if a.waiting() != len(model) {
+			t.Fatalf("step %d: %d waiting, want %d", step, a.waiting(), len(model))
+		}
+	}
+	if len(a.ring) > a.queueSize {
+		t.Fatalf("ring grew to %d, past QueueSize %d", len(a.ring), a.queueSize)
+	}
 }

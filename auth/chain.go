@@ -45,6 +45,7 @@ type ChainError struct {
 	Reason string // "entry 42: hash does not match its contents (altered?)"
 }
 
+// Error says the chain is broken, and where.
 func (e *ChainError) Error() string { return "audit chain broken: " + e.Reason }
 
 // verifyPage is how many entries VerifyChain asks for at a time: large
@@ -61,9 +62,9 @@ const verifyPage = 1000
 // error from next is returned wrapped. checked is how many entries were
 // found intact.
 //
-// The chain proves the log was not edited in place. Someone able to rewrite
-// the whole tail, hashes included, is only caught by comparing the last hash
-// with a copy kept elsewhere.
+// The chain proves the log was not edited in place. Dropping the newest
+// entries, or rewriting the whole tail with fresh hashes, is only caught by
+// comparing the last entry's Seq and Hash with a copy kept elsewhere.
 func VerifyChain(next func(after int64, limit int) ([]AuditEntry, error)) (checked int64, err error) {
 	var prev [32]byte
 	for {

@@ -40,5 +40,6 @@
 // Every read and write by an agency is audited. The Auditor queues entries
 // and writes them in groups so that auditing does not slow lookups down; the
 // store links them into a hash chain (ChainHash) and VerifyChain proves that
-// no entry was altered, removed or reordered since.
+// no entry was altered, removed or reordered since; a copy of the newest
+// hash kept elsewhere also catches a rewritten or truncated tail.
 package auth

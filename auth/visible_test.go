@@ -13,13 +13,13 @@ import (
 type relation int
 
 const (
-	relPublic       relation = iota // the public portal, or an organisation with no known sector
-	relNonReader                    // contributor or unknown role: may not read at all
-	relOwnBoss                      // supervisor or admin of the submitting organisation
-	relOwnReader                    // analyst or read-only user of the submitting organisation
-	relSameSector                   // another organisation of the submitter's sector
-	relPolice                       // a police organisation of another sector than the submitter's
-	relOtherSector                  // any other organisation
+	relPublic      relation = iota // the public portal, or an organisation with no known sector
+	relNonReader                   // contributor or unknown role: may not read at all
+	relOwnBoss                     // supervisor or admin of the submitting organisation
+	relOwnReader                   // analyst or read-only user of the submitting organisation
+	relSameSector                  // another organisation of the submitter's sector
+	relPolice                      // a police organisation of another sector than the submitter's
+	relOtherSector                 // any other organisation
 )
 
 var relationNames = [...]string{"public", "non-reader", "own supervisor/admin", "own analyst/readonly", "same sector", "police", "other sector"}

@@ -1,6 +1,7 @@
 package indicator
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,7 +19,9 @@ import (
 //     bitcoin: → btc; ethereum: → eth; tg:// → telegram;
 //     whatsapp:// → whatsapp; market:// → app.
 //  2. a link: a scheme ("https://", defanged "hxxp"), or a host followed by
-//     a path ("example.com/login"). t.me and telegram.me usernames →
+//     a path or a port ("example.com/login", "example.com:8080"); an IP
+//     address with "/digits" is a network prefix, sent to kind ip to be
+//     refused. t.me and telegram.me usernames →
 //     telegram; wa.me and api.whatsapp.com numbers → whatsapp; Google Play
 //     app pages → app; anything else (Telegram invite links too) → url.
 //  3. an '@' inside, with a dot after it → email ("[@]" and "(at)" count).
@@ -42,7 +45,10 @@ import (
 // Anything else is an *Error with Rule "undetected".
 func (o Options) Detect(raw string) (Indicator, error) {
 	if len(raw) > maxInput {
-		return o.Parse(URL, raw) // reports too_long
+		return fail(KindInvalid, raw, "too_long", fmt.Sprintf("input is %d bytes long; no identifier is longer than %d", len(raw), maxInput))
+	}
+	if !utf8.ValidString(raw) {
+		return fail(KindInvalid, raw, "invalid_character", "the input is not valid UTF-8 text")
 	}
 	s := prepare(raw)
 	if s == "" {
@@ -130,15 +136,22 @@ func detectLink(s, ref string) (Kind, bool) {
 	case defangedScheme(s) != "":
 	default:
 		slash := strings.IndexAny(ref, "/\\")
-		if slash <= 0 {
+		host := ref
+		if slash >= 0 {
+			host = ref[:slash]
+		}
+		if host == "" || strings.IndexByte(host, '.') < 0 || strings.ContainsAny(host, "@?#") {
 			return KindInvalid, false
 		}
-		host := ref[:slash]
-		if strings.IndexByte(host, '.') < 0 || strings.ContainsAny(host, "@?#") {
+		h, port, err := splitHostPort(host)
+		if err != nil || !looksLikeDomain(h) && !looksLikeIP(h) {
 			return KindInvalid, false
 		}
-		if h, _, err := splitHostPort(host); err != nil || !looksLikeDomain(h) && !looksLikeIP(h) {
-			return KindInvalid, false
+		switch {
+		case slash < 0 && port == "":
+			return KindInvalid, false // a bare host: domain or ip
+		case slash >= 0 && port == "" && looksLikeIP(h) && isDigitString(ref[slash+1:]):
+			return IP, true // "10.0.0.0/8": a prefix, which kind ip explains
 		}
 	}
 	end := strings.IndexAny(rest, "/\\?#")
@@ -288,7 +301,7 @@ func (o Options) detectNumber(s string) (Kind, bool) {
 // possible phone number in the default region.
 func (o Options) possiblePhone(d []byte) bool {
 	region, err := o.region()
-	if err != nil || len(d) > maxPhoneDigits {
+	if err != nil || len(d) < minShortCode || len(d) > maxPhoneDigits {
 		return false
 	}
 	var pd phoneDigits

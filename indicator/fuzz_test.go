@@ -78,7 +78,16 @@ func fuzzSeeds(f *testing.F, only Kind, add func(k Kind, s string)) {
 var fuzzFound = []struct {
 	kind Kind
 	in   string
-}{}
+}{
+	{Phone, "0"},                  // Detect: fewer digits than a short code
+	{WhatsApp, "00000000000"},     // libphonenumber strips a trunk 0 again on re-parse
+	{Phone, "+860000000000"},      // likewise
+	{Domain, "\x80.AC"},           // invalid UTF-8 became U+FFFD, then xn--zn7c
+	{URL, "\x8e.AC"},              // likewise in a host
+	{URL, "http://a.com/(%64ot)"}, // decoding made "(dot)", undone on re-parse
+	{URL, "http://a.com/?x=[[.]]"},
+	{Domain, "a[[.]]com"}, // undoing "[.]" made another "[.]"
+}
 
 // FuzzParse runs every parser, the kind taken from the input.
 func FuzzParse(f *testing.F) {

@@ -6,6 +6,37 @@
 // An Indicator can only be made by parsing, so an invalid identifier never
 // gets past the edge of the system. Like netip.Addr it is small, comparable
 // and usable as a map key.
+//
+// Parse takes any common written form and returns the canonical one, so that
+// two spellings of the same identifier compare equal. Blanks and invisible
+// characters around the input, surrounding quotes or angle brackets,
+// full-width characters ("１３８", "ｅｘａｍｐｌｅ．ｃｏｍ"), ideographic full
+// stops ("。") and defanging ("example[.]com", "hxxp://") are undone first.
+// The canonical forms (Value) are:
+//
+//	phone         E.164, "+8613800138000"; short codes and service numbers
+//	              as their digits, "95588"
+//	whatsapp      E.164, also read from wa.me and api.whatsapp.com links
+//	domain        lower-case IDNA A-label, no trailing dot, with a top-level
+//	              domain on ICANN's list, "xn--fsqu00a.xn--fiqs8s"
+//	url           "scheme://[userinfo@]host[:port]/path[?query]": scheme and
+//	              host as above, default port and fragment dropped, path
+//	              percent-encoding and dot segments normalised, query kept
+//	bank_account  digits and upper-case letters; IBANs pass mod-97
+//	card          12–19 digits passing Luhn
+//	btc           base58check as written, or lower-case bech32/bech32m
+//	eth           "0x" and EIP-55 mixed case
+//	tron          base58check "T…"
+//	crypto_other  as written
+//	telegram      lower-case username without "@"
+//	wechat        lower-case WeChat ID or wxid_
+//	email         local part as written, "@", the domain as for kind domain
+//	ip            canonical text; IPv4-mapped IPv6 becomes IPv4
+//	app           lower-case package name or bundle ID
+//
+// Every error is an *Error whose Rule names the broken rule for machines
+// ("luhn", "eip55_checksum", "no_public_suffix" …) and whose Message says
+// what is wrong, and where, for people.
 package indicator
 
 import (

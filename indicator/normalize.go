@@ -131,7 +131,10 @@ func refang(s string, at bool) string {
 	if !changed {
 		return s
 	}
-	return string(b)
+	// Undoing one token can make another ("[[.]]"); repeat until nothing
+	// changes, so that refang(refang(s)) == refang(s). Each pass shrinks
+	// the text, so this ends.
+	return refang(string(b), at)
 }
 
 // fangToken matches a bracketed defang token at the start of s and returns

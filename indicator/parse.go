@@ -3,6 +3,7 @@ package indicator
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Options tune how inputs without context are read. The zero Options is the
@@ -35,6 +36,9 @@ func Detect(s string) (Indicator, error) { return Options{}.Detect(s) }
 func (o Options) Parse(k Kind, s string) (Indicator, error) {
 	if len(s) > maxInput {
 		return fail(k, s, "too_long", fmt.Sprintf("input is %d bytes long; no identifier is longer than %d", len(s), maxInput))
+	}
+	if !utf8.ValidString(s) {
+		return fail(k, s, "invalid_character", "the input is not valid UTF-8 text")
 	}
 	switch k {
 	case Phone:

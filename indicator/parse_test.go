@@ -82,6 +82,7 @@ var validCases = []validCase{
 	{Domain, "ether_promo.kissr.com", "ether_promo.kissr.com"},
 	{Domain, "r3---sn-abc.googlevideo.com", "r3---sn-abc.googlevideo.com"},
 	{Domain, "example.com/", "example.com"},
+	{Domain, "example[[.]]com", "example.com"},
 
 	{URL, "HTTP://Example.COM/x", "http://example.com/x"},
 	{URL, "example.com", "http://example.com/"},
@@ -118,6 +119,7 @@ var validCases = []validCase{
 	{URL, "ws://chat.example.com/socket", "ws://chat.example.com/socket"},
 	{URL, "<https://example.com/x>", "https://example.com/x"},
 	{URL, "http://exa\tmple.com/\n", "http://example.com/"},
+	{URL, "http://example.com/a(%64ot)b", "http://example.com/a.b"},
 
 	{Card, "4111111111111111", "4111111111111111"},
 	{Card, "4111 1111 1111 1111", "4111111111111111"},
@@ -440,6 +442,8 @@ func TestDetect(t *testing.T) {
 		{"https://example.com/login", URL, "https://example.com/login"},
 		{"hxxp://evil[.]top", URL, "http://evil.top/"},
 		{"evil.top/login.php", URL, "http://evil.top/login.php"},
+		{"evil.top:8080", URL, "http://evil.top:8080/"},
+		{"1.2.3.4:8080/x", URL, "http://1.2.3.4:8080/x"},
 		{"https://t.me/joinchat/AAAAAEx", URL, "https://t.me/joinchat/AAAAAEx"},
 		{"https://t.me/scam_support", Telegram, "scam_support"},
 		{"t.me/scam_support", Telegram, "scam_support"},
@@ -483,6 +487,7 @@ func TestDetect(t *testing.T) {
 		{"hello world", "undetected"},
 		{"???", "undetected"},
 		{"12", "undetected"},
+		{"10.0.0.0/8", "prefix"},
 		{"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD", "eip55_checksum"}, // an eth with a typo stays an eth
 	}
 	for _, c := range errs {

@@ -246,7 +246,16 @@ func slowPhone(b []byte, plus bool, region string) (value string, short bool, ru
 	v, ok := sh.m[string(key)]
 	sh.mu.RUnlock()
 	if !ok {
-		v = libPhone(key[len(region):], region)
+		text := key[len(region):]
+		v = libPhone(text, region)
+		if v.rule == "" && !v.short && v.value != string(text) {
+			// libphonenumber strips a trunk prefix after the country code
+			// ("+86 0…"); when the result would be stripped again, there
+			// is no stable reading of the number.
+			if w := libPhone([]byte(v.value), region); w.value != v.value {
+				v = phoneVerdict{rule: "not_possible", msg: fmt.Sprintf("reads as %s, which reads again as another number: the digits after the country code start with a trunk prefix", v.value)}
+			}
+		}
 		sh.mu.Lock()
 		if sh.m == nil || len(sh.m) >= phoneCacheMax {
 			sh.m = make(map[string]phoneVerdict, 64)
@@ -280,7 +289,7 @@ func libPhone(text []byte, region string) phoneVerdict {
 	cc := int(num.GetCountryCode())
 	switch phonenumbers.IsPossibleNumberWithReason(&num) {
 	case phonenumbers.IS_POSSIBLE:
-		return phoneVerdict{value: e164(cc, nsn, "")}
+		return phoneVerdict{value: e164(cc, nsn)}
 	case phonenumbers.IS_POSSIBLE_LOCAL_ONLY, phonenumbers.TOO_SHORT:
 		if len(nsn) >= minShortCode && len(nsn) <= maxShortCode {
 			if !plus {
@@ -340,13 +349,13 @@ func isCNSMSService(b []byte) bool {
 	return len(b) >= 11 && b[0] == '1' && b[1] == '0' && b[2] == '6'
 }
 
-// e164 formats "+" cc nsn, reusing in when it is already that.
-func e164(cc int, nsn, in string) string {
+// e164 formats "+" cc nsn.
+func e164(cc int, nsn string) string {
 	var buf [24]byte
 	b := append(buf[:0], '+')
 	b = strconv.AppendInt(b, int64(cc), 10)
 	b = append(b, nsn...)
-	return sameOrString(b, in)
+	return string(b)
 }
 
 // sameOrString returns in when it equals b, else a new string of b.

@@ -31,6 +31,23 @@ func parseURL(raw string) (Indicator, error) {
 	if s == "" {
 		return fail(URL, raw, "empty", "no URL given")
 	}
+	for range 4 {
+		v, err := normalizeURL(s)
+		if err != nil {
+			return failErr(URL, raw, err, "")
+		}
+		// Decoding "(%64ot)" in a path makes "(dot)", which a second
+		// reading would undo: go on until the value reads as itself.
+		if v == s || strings.IndexAny(v, "[({") < 0 || refang(v, false) == v {
+			return Indicator{URL, v}, nil
+		}
+		s = v
+	}
+	return fail(URL, raw, "unstable", "the URL does not settle on one normal form")
+}
+
+// normalizeURL returns the canonical form of a prepared URL.
+func normalizeURL(s string) (string, *Error) {
 	if strings.ContainsAny(s, "\t\r\n") {
 		s = strings.NewReplacer("\t", "", "\r", "", "\n", "").Replace(s)
 	}
@@ -38,7 +55,7 @@ func parseURL(raw string) (Indicator, error) {
 
 	scheme, rest, err := splitScheme(s)
 	if err != nil {
-		return failErr(URL, raw, err, "")
+		return "", err
 	}
 	end := strings.IndexAny(rest, "/\\?#")
 	if end < 0 {
@@ -52,17 +69,18 @@ func parseURL(raw string) (Indicator, error) {
 	}
 	hostText, portText, err := splitHostPort(auth)
 	if err != nil {
-		return failErr(URL, raw, err, "")
+		return "", err
 	}
 	host, err := normalizeURLHost(hostText)
 	if err != nil {
-		return failErr(URL, raw, err, "host: ")
+		err.Message = "host: " + err.Message
+		return "", err
 	}
 	port := -1
 	if portText != "" {
 		p, perr := strconv.Atoi(portText)
-		if perr != nil || len(portText) > 5 || p > 65535 || strings.IndexFunc(portText, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
-			return fail(URL, raw, "port", fmt.Sprintf("port %q is not a number from 0 to 65535", portText))
+		if perr != nil || len(portText) > 5 || p > 65535 || !isDigitString(portText) {
+			return "", &Error{Rule: "port", Message: fmt.Sprintf("port %q is not a number from 0 to 65535", portText)}
 		}
 		if p != defaultPort[scheme] {
 			port = p
@@ -95,7 +113,7 @@ func parseURL(raw string) (Indicator, error) {
 		b = append(b, '?')
 		b = appendEscaped(b, query, queryKeep)
 	}
-	return Indicator{URL, sameOrString(b, s)}, nil
+	return sameOrString(b, s), nil
 }
 
 // splitScheme separates the scheme from the rest, after which the slashes
@@ -347,7 +365,9 @@ func isSubDelim(c byte) bool {
 	return false
 }
 
-func pathKeep(c byte) bool     { return isUnreserved(c) || isSubDelim(c) || c == ':' || c == '@' || c == '/' }
+func pathKeep(c byte) bool {
+	return isUnreserved(c) || isSubDelim(c) || c == ':' || c == '@' || c == '/'
+}
 func userinfoKeep(c byte) bool { return isUnreserved(c) || isSubDelim(c) || c == ':' || c == '%' }
 
 // queryKeep keeps everything but what cannot appear in a URL at all.

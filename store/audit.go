@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/fanzha/fanzha/auth"
@@ -41,14 +42,35 @@ func (d *db) AppendAudit(ctx context.Context, entries []auth.AuditEntry) ([]auth
 			e.Time = micro(e.Time)
 			e.PrevHash = prev
 			e.Hash = auth.ChainHash(prev, e)
-			if _, err := tx.exec(ctx, `INSERT INTO audit (seq, at, org_id, org_name, role, token_id, addr, action, target, detail, prev_hash, hash)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-				e.Seq, d.b.ts(e.Time), e.OrgID, e.OrgName, string(e.Role), e.TokenID, e.Addr,
-				e.Action, e.Target, e.Detail, e.PrevHash[:], e.Hash[:]); err != nil {
-				return err
-			}
 			out[i] = e
 			prev = e.Hash
+		}
+		// Multi-row INSERTs: under load the audit writer hands over
+		// hundreds of entries at once, and one statement per row would
+		// cost a parse each.
+		for lo := 0; lo < len(out); lo += auditRowsPerInsert {
+			chunk := out[lo:min(lo+auditRowsPerInsert, len(out))]
+			var sb strings.Builder
+			sb.WriteString(`INSERT INTO audit (seq, at, org_id, org_name, role, token_id, addr, action, target, detail, prev_hash, hash) VALUES `)
+			args := make([]any, 0, 12*len(chunk))
+			for j, e := range chunk {
+				if j > 0 {
+					sb.WriteByte(',')
+				}
+				sb.WriteByte('(')
+				for k := 1; k <= 12; k++ {
+					if k > 1 {
+						sb.WriteByte(',')
+					}
+					sb.WriteString("$" + strconv.Itoa(12*j+k))
+				}
+				sb.WriteByte(')')
+				args = append(args, e.Seq, d.b.ts(e.Time), e.OrgID, e.OrgName, string(e.Role), e.TokenID, e.Addr,
+					e.Action, e.Target, e.Detail, e.PrevHash[:], e.Hash[:])
+			}
+			if _, err := tx.exec(ctx, sb.String(), args...); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -57,6 +79,10 @@ func (d *db) AppendAudit(ctx context.Context, entries []auth.AuditEntry) ([]auth
 	}
 	return out, nil
 }
+
+// auditRowsPerInsert keeps one INSERT's parameters (12 a row) well under
+// both databases' limits.
+const auditRowsPerInsert = 32
 
 const selectAudit = `SELECT seq, at, org_id, org_name, role, token_id, addr, action, target, detail, prev_hash, hash FROM audit`
 

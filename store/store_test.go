@@ -37,6 +37,7 @@ func runSuite(t *testing.T, fresh func(t testing.TB) string) {
 	t.Run("AuditChain", func(t *testing.T) { s, _ := open(t); testAuditChain(t, s) })
 	t.Run("AuditConcurrent", func(t *testing.T) { s, dsn := open(t); testAuditConcurrent(t, s, openT(t, dsn)) })
 	t.Run("AuditQuery", func(t *testing.T) { s, _ := open(t); testAuditQuery(t, s) })
+	t.Run("AuditTamper", func(t *testing.T) { s, _ := open(t); testAuditTamper(t, s) })
 	t.Run("Reopen", func(t *testing.T) { testReopen(t, fresh(t)) })
 	t.Run("Invalid", func(t *testing.T) { s, _ := open(t); testInvalid(t, s) })
 }
@@ -835,5 +836,40 @@ func TestOpenBadDSN(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "secret") {
 		t.Errorf("error shows the password: %v", err)
+	}
+}
+
+// testAuditTamper alters, then deletes, a stored audit row behind the
+// store's back and checks that verification names that entry.
+func testAuditTamper(t *testing.T, s Store) {
+	var entries []auth.AuditEntry
+	for i := range 10 {
+		entries = append(entries, auth.AuditEntry{OrgID: 1, OrgName: "bank", Role: auth.Analyst, Action: "lookup", Target: fmt.Sprintf("phone:+86138%08d", i)})
+	}
+	if _, err := s.AppendAudit(ctx, entries); err != nil {
+		t.Fatal(err)
+	}
+	verify := func() error {
+		_, err := auth.VerifyChain(func(after int64, limit int) ([]auth.AuditEntry, error) { return s.AuditRange(ctx, after, limit) })
+		return err
+	}
+	if err := verify(); err != nil {
+		t.Fatalf("untouched chain: %v", err)
+	}
+	raw := func(sql string, args ...any) {
+		err := s.(*db).b.inTx(ctx, func(tx writeTx) error { _, err := tx.exec(ctx, sql, args...); return err })
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw(`UPDATE audit SET target = $1 WHERE seq = $2`, "phone:+8613900000000", 6)
+	var ce *auth.ChainError
+	if err := verify(); !errors.As(err, &ce) || ce.Seq != 6 {
+		t.Fatalf("after altering entry 6: %v", err)
+	}
+	raw(`UPDATE audit SET target = $1 WHERE seq = $2`, "phone:+8613800000005", 6)
+	raw(`DELETE FROM audit WHERE seq = $1`, 3)
+	if err := verify(); !errors.As(err, &ce) || ce.Seq != 3 {
+		t.Fatalf("after deleting entry 3: %v", err)
 	}
 }

@@ -54,7 +54,7 @@ func (s *Server) lookupOne(w http.ResponseWriter, r *http.Request, p auth.Princi
 	s.audit.Record(s.entry(p, "lookup", ind.String(), verdictDetail(known, sum)))
 	writeJSON(w, http.StatusOK, lookupAnswer{
 		Kind: ind.Kind().String(), Value: ind.Value(), Known: known,
-		Risk: sum.Risk(ind.Kind(), s.registry.Now()), Details: indicator.Describe(ind),
+		Risk: sum.Risk(ind.Kind(), s.registry.Now()),
 	})
 	return nil
 }
