@@ -87,6 +87,7 @@ var fuzzFound = []struct {
 	{URL, "http://a.com/(%64ot)"}, // decoding made "(dot)", undone on re-parse
 	{URL, "http://a.com/?x=[[.]]"},
 	{Domain, "a[[.]]com"}, // undoing "[.]" made another "[.]"
+	{URL, "%800.AC"},      // a percent-decoded host that is not UTF-8
 }
 
 // FuzzParse runs every parser, the kind taken from the input.

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // URLs are normalised the way a browser would read them, so that the many
@@ -212,7 +213,7 @@ func normalizeURLHost(h string) (string, *Error) {
 	}
 	if strings.IndexByte(h, '%') >= 0 {
 		d, ok := percentDecode(h)
-		if !ok {
+		if !ok || !utf8.ValidString(d) {
 			return "", &Error{Rule: "host", Message: fmt.Sprintf("bad percent-encoding in %q", h)}
 		}
 		h = prepare(d)

@@ -297,7 +297,7 @@ func (g *gen) submissions(rings []Ring) []Submission {
 			// The operator's detectors see mass outreach from every line.
 			add("Eastern Mobile", "phone", p, r.Typology, strconv.FormatFloat(0.55+g.r.Float64()*0.35, 'f', 2, 64), "detector:mass_outreach", "", "GREEN", ago(72), 30*24*time.Hour)
 			if g.r.IntN(2) == 0 {
-				add("Shanghai Public Security Bureau", "phone", p, r.Typology, "high", "analyst", caseRef, "AMBER", ago(120), 0)
+				add("Shanghai Public Security Bureau", "phone", p, r.Typology, "high", "analyst", caseRef, "CLEAR", ago(120), 0) // published as a public warning
 			}
 		}
 		for _, d := range r.Domains {

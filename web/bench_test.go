@@ -11,8 +11,7 @@ import (
 // the process (no network): token check, parse, lookup, reasons, JSON,
 // audit enqueue.
 func BenchmarkLookupHandler(b *testing.B) {
-	e := newEnv(&testing.T{})
-	defer e.audit.Close(b.Context())
+	e := newEnv(b)
 	var csv strings.Builder
 	csv.WriteString("kind,value,typology,confidence\n")
 	for i := range 10000 {

@@ -22,7 +22,7 @@ import (
 // env is a server over a real SQLite store with one token per role and
 // sector the tests need.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	store  store.Store
 	srv    *Server
 	h      http.Handler
@@ -30,7 +30,7 @@ type env struct {
 	tokens map[string]string // "sector/role" -> secret
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "test.db"))
