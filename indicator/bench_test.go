@@ -46,3 +46,25 @@ func BenchmarkDetect(b *testing.B) {
 		_, _ = Detect(in[n%len(in)])
 	}
 }
+
+// BenchmarkParsePhoneUncached measures the general phone path on numbers
+// never seen before (Beijing landlines, each different), where the verdict
+// cache cannot help: the cost of libphonenumber itself.
+func BenchmarkParsePhoneUncached(b *testing.B) {
+	b.ReportAllocs()
+	buf := []byte("010 6000 0000")
+	for n := 0; n < b.N; n++ {
+		v := 60000000 + n%10000000
+		for i, j := len(buf)-1, 0; j < 8; i-- {
+			if buf[i] == ' ' {
+				continue
+			}
+			buf[i] = byte('0' + v%10)
+			v /= 10
+			j++
+		}
+		if _, err := Parse(Phone, string(buf)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -247,7 +247,7 @@ func parseIP(raw string) (Indicator, error) {
 	}
 	switch {
 	case strings.IndexByte(t, '/') >= 0:
-		return fail(IP, raw, "prefix", "a network prefix (CIDR) is not one address")
+		return fail(IP, raw, "cidr", "a network prefix (CIDR) is not one address; give a single address")
 	case strings.IndexByte(t, '%') >= 0:
 		return fail(IP, raw, "zone", "an address with a zone (%eth0) is link-local to one machine")
 	}

@@ -381,7 +381,7 @@ var invalidCases = []invalidCase{
 	{IP, "01.2.3.4", "ip"},
 	{IP, "1.2.3.4:80", "port"},
 	{IP, "[2001:db8::1]:443", "port"},
-	{IP, "10.0.0.0/8", "prefix"},
+	{IP, "10.0.0.0/8", "cidr"},
 	{IP, "fe80::1%eth0", "zone"},
 	{IP, "example.com", "ip"},
 
@@ -487,7 +487,7 @@ func TestDetect(t *testing.T) {
 		{"hello world", "undetected"},
 		{"???", "undetected"},
 		{"12", "undetected"},
-		{"10.0.0.0/8", "prefix"},
+		{"10.0.0.0/8", "cidr"},
 		{"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD", "eip55_checksum"}, // an eth with a typo stays an eth
 	}
 	for _, c := range errs {
