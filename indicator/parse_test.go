@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
+	"sort"
 	"strings"
 	"testing"
 
@@ -786,5 +787,50 @@ func TestZeroAlloc(t *testing.T) {
 		if n > c.max {
 			t.Errorf("Parse(%s, %q): %.0f allocations, want at most %.0f", c.k, c.in, n, c.max)
 		}
+	}
+}
+
+// TestPhoneRecheckSkipsOnlyStable checks the shortcut of mayStripAgain:
+// whenever it lets a number skip the second reading, the E.164 result does
+// read as itself. Numbers: every region's example numbers with their digits
+// varied, national and international.
+func TestPhoneRecheckSkipsOnlyStable(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	checked := 0
+	var regions []string
+	for r := range phonenumbers.GetSupportedRegions() {
+		regions = append(regions, r)
+	}
+	sort.Strings(regions)
+	for _, region := range regions {
+		ex := phonenumbers.GetExampleNumber(region)
+		if ex == nil {
+			continue
+		}
+		nsn := phonenumbers.GetNationalSignificantNumber(ex)
+		for n := 0; n < 20; n++ {
+			b := []byte(nsn)
+			for i := 1 + rng.Intn(2); i < len(b); i++ {
+				if rng.Intn(2) == 0 {
+					b[i] = byte('0' + rng.Intn(10))
+				}
+			}
+			if n%3 == 0 {
+				b = append([]byte("0"), b...) // a trunk prefix
+			}
+			for _, text := range []string{fmt.Sprintf("+%d%s", ex.GetCountryCode(), b), string(b)} {
+				v := libPhone([]byte(text), region)
+				if v.rule != "" || v.short || v.recheck {
+					continue
+				}
+				checked++
+				if w := libPhone([]byte(v.value), region); w.value != v.value {
+					t.Errorf("%s in %s: %s reads again as %s, but no recheck was asked for", text, region, v.value, w.value)
+				}
+			}
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d numbers checked", checked)
 	}
 }

@@ -3,6 +3,7 @@ package indicator
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -213,6 +214,7 @@ type phoneVerdict struct {
 	value     string
 	short     bool
 	rule, msg string
+	recheck   bool // the national number may lose a prefix on re-parse
 }
 
 // The general path costs some microseconds (libphonenumber runs regular
@@ -248,7 +250,7 @@ func slowPhone(b []byte, plus bool, region string) (value string, short bool, ru
 	if !ok {
 		text := key[len(region):]
 		v = libPhone(text, region)
-		if v.rule == "" && !v.short && v.value != string(text) {
+		if v.recheck && v.value != string(text) {
 			// libphonenumber strips a trunk prefix after the country code
 			// ("+86 0…"); when the result would be stripped again, there
 			// is no stable reading of the number.
@@ -289,7 +291,7 @@ func libPhone(text []byte, region string) phoneVerdict {
 	cc := int(num.GetCountryCode())
 	switch phonenumbers.IsPossibleNumberWithReason(&num) {
 	case phonenumbers.IS_POSSIBLE:
-		return phoneVerdict{value: e164(cc, nsn)}
+		return phoneVerdict{value: e164(cc, nsn), recheck: mayStripAgain(cc, nsn)}
 	case phonenumbers.IS_POSSIBLE_LOCAL_ONLY, phonenumbers.TOO_SHORT:
 		if len(nsn) >= minShortCode && len(nsn) <= maxShortCode {
 			if !plus {
@@ -312,6 +314,42 @@ func libPhone(text []byte, region string) phoneVerdict {
 		return phoneVerdict{rule: "not_possible", msg: fmt.Sprintf("%d national digits are too many for a number in country +%d", len(nsn), cc)}
 	}
 	return phoneVerdict{rule: "not_possible", msg: fmt.Sprintf("%d national digits is not a length numbers have in country +%d", len(nsn), cc)}
+}
+
+// nationalPrefixRules holds each region's national-prefix-for-parsing
+// pattern, anchored; nil when the region has none.
+var nationalPrefixRules = sync.OnceValue(func() map[string]*regexp.Regexp {
+	m := make(map[string]*regexp.Regexp)
+	coll, err := phonenumbers.MetadataCollection()
+	if err != nil {
+		return m
+	}
+	for _, md := range coll.GetMetadata() {
+		id, p := md.GetId(), md.GetNationalPrefixForParsing()
+		if len(id) != 2 {
+			continue
+		}
+		if p == "" {
+			m[id] = nil
+			continue
+		}
+		if re, err := regexp.Compile("^(?:" + p + ")"); err == nil {
+			m[id] = re
+		}
+	}
+	return m
+})
+
+// mayStripAgain reports whether reading "+cc nsn" again could strip a
+// national prefix or carrier code from nsn, which is the only way
+// libphonenumber's E.164 output fails to read as itself. When unsure it
+// says yes, and the number is simply read again.
+func mayStripAgain(cc int, nsn string) bool {
+	re, ok := nationalPrefixRules()[phonenumbers.GetRegionCodeForCountryCode(cc)]
+	if !ok {
+		return true
+	}
+	return re != nil && re.MatchString(nsn)
 }
 
 // cnMobileDigits is the fast path for the commonest number the platform
