@@ -104,6 +104,7 @@ func (a *app) serve(ctx context.Context, addr string, ready func(net.Addr)) erro
 		return err
 	case <-ctx.Done():
 	}
+
 	a.log.Info("shutting down: finishing in-flight requests")
 	shut, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

@@ -102,7 +102,9 @@ CREATE TABLE audit (
     prev_hash BYTEA            NOT NULL,
     hash      BYTEA            NOT NULL
 );
+-- Every agency read adds a row, so the audit table carries only the two
+-- indexes investigations need: what one organisation did, and who touched
+-- one indicator or record. Seq order is time order, so time ranges and
+-- action filters scan from the newest end.
 CREATE INDEX audit_org ON audit (org_id, seq);
-CREATE INDEX audit_action ON audit (action, seq);
 CREATE INDEX audit_target ON audit (target, seq);
-CREATE INDEX audit_at ON audit (at);
