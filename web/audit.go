@@ -47,24 +47,9 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, p auth.Princip
 		}
 		aq.OrgID = p.Org.ID
 	}
-	for _, f := range []struct {
-		name string
-		dst  *time.Time
-	}{{"from", &aq.From}, {"to", &aq.To}} {
-		if v := q.Get(f.name); v != "" {
-			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				return errorf(CodeInvalid, f.name, "want an RFC 3339 time like 2026-11-20T09:15:00+08:00")
-			}
-			*f.dst = t
-		}
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			return errorf(CodeInvalid, "limit", "want a number from 1 to 1000")
-		}
-		aq.Limit = n
+	var err error
+	if aq.From, aq.To, aq.Limit, err = rangeParams(q, aq.Limit); err != nil {
+		return err
 	}
 	entries, err := s.store.AuditQuery(r.Context(), aq)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,16 @@ type receipt struct {
 	Received time.Time `json:"received"`
 	Created  bool      `json:"created"`
 	Linked   int       `json:"indicators"`
+}
+
+// writeReceipt answers a filed report: 201 when this request filed it, 200
+// when the same report had been filed before.
+func writeReceipt(w http.ResponseWriter, stored registry.Report, created bool, indicators int) {
+	status := http.StatusCreated
+	if !created {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, receipt{stored.ID, stored.Receipt, stored.Received, created, indicators})
 }
 
 // decodeReport reads one report object, rejecting unknown fields so a typo
@@ -90,11 +101,7 @@ func (s *Server) submitReport(w http.ResponseWriter, r *http.Request, p auth.Pri
 	if err := s.audit.RecordSync(r.Context(), s.entry(p, "report.submit", "report:"+stored.ID, strconv.Itoa(n)+" indicators")); err != nil {
 		return err
 	}
-	status := http.StatusCreated
-	if !created {
-		status = http.StatusOK
-	}
-	writeJSON(w, status, receipt{stored.ID, stored.Receipt, stored.Received, created, n})
+	writeReceipt(w, stored, created, n)
 	return nil
 }
 
@@ -132,24 +139,9 @@ func (s *Server) searchReports(w http.ResponseWriter, r *http.Request, p auth.Pr
 		return errorf(CodeInvalid, "typology", "unknown typology "+strconv.Quote(rq.Typology)+" (want one of "+strings.Join(registry.Typologies, ", ")+")")
 	}
 	rq.Region, rq.After = q.Get("region"), q.Get("after")
-	for _, f := range []struct {
-		name string
-		dst  *time.Time
-	}{{"from", &rq.From}, {"to", &rq.To}} {
-		if v := q.Get(f.name); v != "" {
-			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				return errorf(CodeInvalid, f.name, "want an RFC 3339 time like 2026-11-20T09:15:00+08:00")
-			}
-			*f.dst = t
-		}
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			return errorf(CodeInvalid, "limit", "want a number from 1 to 1000")
-		}
-		rq.Limit = n
+	var err error
+	if rq.From, rq.To, rq.Limit, err = rangeParams(q, rq.Limit); err != nil {
+		return err
 	}
 	reps, err := s.store.SearchReports(r.Context(), rq)
 	if err != nil {
@@ -168,6 +160,32 @@ func (s *Server) searchReports(w http.ResponseWriter, r *http.Request, p auth.Pr
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"reports": out, "next": next})
 	return nil
+}
+
+// rangeParams reads the from, to and limit parameters that listings share;
+// limit keeps def when absent.
+func rangeParams(q url.Values, def int) (from, to time.Time, limit int, err error) {
+	for _, f := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &from}, {"to", &to}} {
+		if v := q.Get(f.name); v != "" {
+			t, perr := time.Parse(time.RFC3339, v)
+			if perr != nil {
+				return from, to, 0, errorf(CodeInvalid, f.name, "want an RFC 3339 time like 2026-11-20T09:15:00+08:00")
+			}
+			*f.dst = t
+		}
+	}
+	limit = def
+	if v := q.Get("limit"); v != "" {
+		n, aerr := strconv.Atoi(v)
+		if aerr != nil || n < 1 || n > 1000 {
+			return from, to, 0, errorf(CodeInvalid, "limit", "want a number from 1 to 1000")
+		}
+		limit = n
+	}
+	return from, to, limit, nil
 }
 
 func truncate(s string, n int) string {
@@ -195,11 +213,7 @@ func (s *Server) publicReport(w http.ResponseWriter, r *http.Request, p auth.Pri
 	if err != nil {
 		return err
 	}
-	status := http.StatusCreated
-	if !created {
-		status = http.StatusOK
-	}
-	writeJSON(w, status, receipt{stored.ID, stored.Receipt, stored.Received, created, n})
+	writeReceipt(w, stored, created, n)
 	return nil
 }
 

@@ -143,7 +143,8 @@ func TestAuthentication(t *testing.T) {
 		{"readonly may look up", "GET", "/api/v1/lookup?q=13800138000", "finance/readonly", "", "", 200, ""},
 		{"contributor may submit", "POST", "/api/v1/signals", "telecom/contributor", "text/csv", signalsCSV, 200, ""},
 		{"admin explains visibility", "GET", "/api/v1/indicators/phone/13800138000/visibility", "police/admin", "", "", 200, ""},
-		{"openapi needs no token", "GET", "/api/v1/openapi.json", "", "", "", 200, ""},
+		{"openapi needs a token", "GET", "/api/v1/openapi.json", "", "", "", 401, CodeUnauthorized},
+		{"openapi for any role", "GET", "/api/v1/openapi.json", "telecom/contributor", "", "", 200, ""},
 		{"public needs no token", "GET", "/public/v1/check?q=13800138000", "", "", "", 200, ""},
 		{"unknown route", "GET", "/api/v1/nothing", "police/admin", "", "", 404, CodeNotFound},
 	}
