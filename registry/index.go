@@ -156,24 +156,28 @@ func (x *Index) Len() (indicators, signals int) {
 	return x.used, x.count
 }
 
+// signalsOf returns the signals held by a slot, copying a lone inline one
+// into one so the caller can read it after releasing the lock. A list in
+// more is only ever appended to, so the prefix returned stays valid too.
+// x.mu must be held.
+func (x *Index) signalsOf(sl *slot, one *[1]Obs) []Obs {
+	switch {
+	case sl.h1 == 0:
+		return nil
+	case sl.extra == 0:
+		one[0] = sl.first
+		return one[:]
+	}
+	return x.more[sl.extra-1]
+}
+
 // Lookup scores one indicator as viewer sees it at now. found is false when
 // the registry holds no signal the viewer may see. It does not allocate.
 func (x *Index) Lookup(ind indicator.Indicator, viewer auth.Principal, now int64) (s Summary, found bool) {
 	h1, h2 := keyOf(ind)
 	var one [1]Obs
-	var list []Obs
 	x.mu.RLock()
-	sl := x.find(h1, h2)
-	switch {
-	case sl.h1 == 0:
-	case sl.extra == 0:
-		one[0] = sl.first
-		list = one[:]
-	default:
-		// A list is only ever appended to, so the prefix read here stays
-		// valid after the lock is released.
-		list = x.more[sl.extra-1]
-	}
+	list := x.signalsOf(x.find(h1, h2), &one)
 	x.mu.RUnlock()
 	if len(list) == 0 {
 		return Summary{}, false
@@ -213,15 +217,7 @@ func (x *Index) LookupMany(inds []indicator.Indicator, viewer auth.Principal, no
 		}
 		sink.Store(touch)
 		for i := range group {
-			lists[i] = nil
-			switch sl := x.find(h1s[i], h2s[i]); {
-			case sl.h1 == 0:
-			case sl.extra == 0:
-				ones[i][0] = sl.first
-				lists[i] = ones[i][:]
-			default:
-				lists[i] = x.more[sl.extra-1]
-			}
+			lists[i] = x.signalsOf(x.find(h1s[i], h2s[i]), &ones[i])
 		}
 		x.mu.RUnlock()
 		for i, ind := range group {
