@@ -100,11 +100,12 @@ CREATE TABLE audit (
     target    TEXT COLLATE "C" NOT NULL,
     detail    TEXT             NOT NULL,
     prev_hash BYTEA            NOT NULL,
-    hash      BYTEA            NOT NULL
+    hash      BYTEA            NOT NULL,
+    target_key BIGINT          NOT NULL -- see store.targetKey
 );
 -- Every agency read adds a row, so the audit table carries only the two
 -- indexes investigations need: what one organisation did, and who touched
 -- one indicator or record. Seq order is time order, so time ranges and
 -- action filters scan from the newest end.
 CREATE INDEX audit_org ON audit (org_id, seq);
-CREATE INDEX audit_target ON audit (target, seq);
+CREATE INDEX audit_target ON audit (target_key, seq);
