@@ -36,12 +36,14 @@ func (s *Server) parseQuery(q, kind string) (indicator.Indicator, error) {
 	return s.opts.Parse.Parse(k, q)
 }
 
+// lookupAnswer is the answer to one lookup. The formatting details of the
+// profile are left out: libphonenumber's formatting costs more than the
+// lookup itself, and this is the hot path.
 type lookupAnswer struct {
-	Kind    string           `json:"kind"`
-	Value   string           `json:"value"`
-	Known   bool             `json:"known"`
-	Risk    registry.Risk    `json:"risk"`
-	Details indicator.Detail `json:"details"`
+	Kind  string        `json:"kind"`
+	Value string        `json:"value"`
+	Known bool          `json:"known"`
+	Risk  registry.Risk `json:"risk"`
 }
 
 // lookupOne answers GET /api/v1/lookup?q=…[&kind=…] with risk and reasons.
