@@ -157,10 +157,15 @@ func (s *Server) wrap(rt route) http.Handler {
 func (s *Server) authenticate(r *http.Request) (auth.Principal, error) {
 	h := r.Header.Get("Authorization")
 	secret, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || strings.TrimSpace(secret) == "" {
+	secret = strings.TrimSpace(secret)
+	if !ok || secret == "" {
 		return auth.Principal{}, errorf(CodeUnauthorized, "", "send an API token: Authorization: Bearer fz_…")
 	}
-	hash := auth.HashToken(strings.TrimSpace(secret))
+	if !auth.LooksLikeToken(secret) {
+		// Not one of ours: answer without asking the database.
+		return auth.Principal{}, errorf(CodeUnauthorized, "", "unknown, revoked or expired token")
+	}
+	hash := auth.HashToken(secret)
 	now := time.Now()
 	s.tokensMu.Lock()
 	c, hit := s.tokens[hash]

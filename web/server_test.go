@@ -416,3 +416,36 @@ func sha256hex(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
 }
+
+func TestRevokedAndExpiredTokens(t *testing.T) {
+	e := newEnv(t)
+	e.srv.opts.TokenTTL = time.Nanosecond // re-read the token on every request
+	ctx := context.Background()
+	org, err := e.store.OrgByName(ctx, "police org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, hash, _ := auth.NewToken()
+	tok, err := e.store.CreateToken(ctx, auth.Token{OrgID: org.ID, Role: auth.Analyst, Hash: hash, Created: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.tokens["fresh"] = secret
+	if code, _ := e.do("GET", "/api/v1/whoami", "fresh", "", nil); code != 200 {
+		t.Fatalf("new token: %d", code)
+	}
+	if err := e.store.RevokeToken(ctx, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if code, m := e.do("GET", "/api/v1/whoami", "fresh", "", nil); code != 401 || errCode(m) != CodeUnauthorized {
+		t.Errorf("revoked token: %d %v", code, m)
+	}
+	secret2, hash2, _ := auth.NewToken()
+	if _, err := e.store.CreateToken(ctx, auth.Token{OrgID: org.ID, Role: auth.Analyst, Hash: hash2, Created: time.Now().Add(-2 * time.Hour), Expires: time.Now().Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	e.tokens["expired"] = secret2
+	if code, _ := e.do("GET", "/api/v1/whoami", "expired", "", nil); code != 401 {
+		t.Errorf("expired token: %d", code)
+	}
+}
