@@ -112,31 +112,40 @@ func newAuditor(sink func(context.Context, []AuditEntry) error, opt AuditorOptio
 
 // Record queues e to be written and returns at once; it waits only while
 // the queue is full (back-pressure: a slow database slows callers down
-// instead of losing entries). A zero Time is set to now, in UTC. Use it for
-// reads, where the answer need not wait for the audit row.
+// instead of losing entries). If ctx ends while it waits, e is not recorded
+// and Record says so: a caller serving a read must then refuse it, since an
+// agency read that cannot be audited must not happen. A zero Time is set to
+// now, in UTC. Use it for reads, where the answer need not wait for the
+// audit row to be durable.
 //
 // After Close, Record writes e through the sink itself, retrying for a few
 // seconds, and logs e if that fails, so a late request is still audited.
-func (a *Auditor) Record(e AuditEntry) {
+func (a *Auditor) Record(ctx context.Context, e AuditEntry) error {
 	stamp(&e)
 	a.mu.Lock()
 	for !a.stopped && a.waiting() >= a.queueSize {
 		ch := a.changed
 		a.mu.Unlock()
-		<-ch
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("audit: queue full, entry not recorded: %w", ctx.Err())
+		}
 		a.mu.Lock()
 	}
 	if a.stopped {
 		a.mu.Unlock()
-		ctx, cancel := context.WithTimeout(context.Background(), lateRecordTimeout)
+		wctx, cancel := context.WithTimeout(ctx, lateRecordTimeout)
 		defer cancel()
-		if err := a.write(ctx, []AuditEntry{e}); err != nil {
+		if err := a.write(wctx, []AuditEntry{e}); err != nil {
 			a.logLost("audit entry recorded after Close could not be written", e, err)
+			return fmt.Errorf("audit: writing entry after Close: %w", err)
 		}
-		return
+		return nil
 	}
 	a.push(e)
 	a.mu.Unlock()
+	return nil
 }
 
 // RecordSync queues e and returns once the batch holding it is stored. Use

@@ -127,10 +127,10 @@ func notDone(t *testing.T, ch <-chan struct{}, what string) {
 func TestAuditorBatches(t *testing.T) {
 	s := &fakeSink{hold: make(chan struct{}), entered: make(chan int, 100)}
 	a, _ := testAuditor(t, s, AuditorOptions{MaxBatch: 10})
-	a.Record(entry(0))
+	a.Record(context.Background(), entry(0))
 	<-s.entered // the writer holds [0] in the sink; the rest queues up
 	for i := 1; i < 26; i++ {
-		a.Record(entry(i))
+		a.Record(context.Background(), entry(i))
 	}
 	close(s.hold)
 	if err := a.Flush(context.Background()); err != nil {
@@ -149,7 +149,7 @@ func TestAuditorOrderAndMaxBatch(t *testing.T) {
 	s := &fakeSink{}
 	a, _ := testAuditor(t, s, AuditorOptions{MaxBatch: 64})
 	for i := range 10000 {
-		a.Record(entry(i))
+		a.Record(context.Background(), entry(i))
 	}
 	if err := a.Flush(context.Background()); err != nil {
 		t.Fatal(err)
@@ -206,8 +206,8 @@ func TestAuditorRecordSyncContextEnds(t *testing.T) {
 func TestAuditorRetries(t *testing.T) {
 	s := &fakeSink{fail: func(call int) bool { return call <= 3 }}
 	a, logs := testAuditor(t, s, AuditorOptions{})
-	a.Record(entry(0))
-	a.Record(entry(1))
+	a.Record(context.Background(), entry(0))
+	a.Record(context.Background(), entry(1))
 	if err := a.RecordSync(context.Background(), entry(2)); err != nil {
 		t.Fatalf("RecordSync = %v, want nil once the sink recovers", err)
 	}
@@ -225,10 +225,10 @@ func TestAuditorRetries(t *testing.T) {
 func TestAuditorBackPressure(t *testing.T) {
 	s := &fakeSink{hold: make(chan struct{}), entered: make(chan int, 100)}
 	a, _ := testAuditor(t, s, AuditorOptions{MaxBatch: 2, QueueSize: 4})
-	a.Record(entry(0))
+	a.Record(context.Background(), entry(0))
 	<-s.entered // the writer holds [0]
 	for i := 1; i <= 4; i++ {
-		a.Record(entry(i)) // fills the queue
+		a.Record(context.Background(), entry(i)) // fills the queue
 	}
 
 	// A RecordSync that cannot even queue gives up with its context, and
@@ -238,10 +238,16 @@ func TestAuditorBackPressure(t *testing.T) {
 	if err := a.RecordSync(ctx, entry(99)); err == nil || !strings.Contains(err.Error(), "not recorded") {
 		t.Fatalf("RecordSync on a full queue = %v, want a not-recorded error", err)
 	}
+	// So does Record: a read that cannot be audited must be refused.
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel2()
+	if err := a.Record(ctx2, entry(98)); err == nil || !strings.Contains(err.Error(), "not recorded") {
+		t.Fatalf("Record on a full queue = %v, want a not-recorded error", err)
+	}
 
 	done := make(chan struct{})
 	go func() {
-		a.Record(entry(5))
+		a.Record(context.Background(), entry(5))
 		close(done)
 	}()
 	notDone(t, done, "Record on a full queue")
@@ -259,7 +265,7 @@ func TestAuditorCloseDrains(t *testing.T) {
 	s := &fakeSink{fail: func(call int) bool { return call%3 == 0 }} // flaky, to drain through retries
 	a, _ := testAuditor(t, s, AuditorOptions{MaxBatch: 7})
 	for i := range 1000 {
-		a.Record(entry(i))
+		a.Record(context.Background(), entry(i))
 	}
 	if err := a.Close(context.Background()); err != nil {
 		t.Fatalf("Close = %v", err)
@@ -280,7 +286,7 @@ func TestAuditorCloseDrains(t *testing.T) {
 	}
 
 	// Late entries are still written, by their callers.
-	a.Record(entry(1000))
+	a.Record(context.Background(), entry(1000))
 	if err := a.RecordSync(context.Background(), entry(1001)); err != nil {
 		t.Fatalf("RecordSync after Close = %v", err)
 	}
@@ -294,13 +300,13 @@ func TestAuditorCloseDrains(t *testing.T) {
 func TestAuditorCloseWaitsForBlocked(t *testing.T) {
 	s := &fakeSink{hold: make(chan struct{}), entered: make(chan int, 100)}
 	a, _ := testAuditor(t, s, AuditorOptions{MaxBatch: 1, QueueSize: 2})
-	a.Record(entry(0))
+	a.Record(context.Background(), entry(0))
 	<-s.entered
-	a.Record(entry(1))
-	a.Record(entry(2))
+	a.Record(context.Background(), entry(1))
+	a.Record(context.Background(), entry(2))
 	recorded := make(chan struct{})
 	go func() {
-		a.Record(entry(3))
+		a.Record(context.Background(), entry(3))
 		close(recorded)
 	}()
 	notDone(t, recorded, "Record on a full queue")
@@ -321,7 +327,7 @@ func TestAuditorCloseWaitsForBlocked(t *testing.T) {
 func TestAuditorFlushContextEnds(t *testing.T) {
 	s := &fakeSink{hold: make(chan struct{}), entered: make(chan int, 10)}
 	a, _ := testAuditor(t, s, AuditorOptions{})
-	a.Record(entry(0))
+	a.Record(context.Background(), entry(0))
 	<-s.entered
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
@@ -338,7 +344,7 @@ func TestAuditorCloseGivesUp(t *testing.T) {
 	s := &fakeSink{fail: func(int) bool { return true }}
 	a, logs := testAuditor(t, s, AuditorOptions{})
 	for i := range 5 {
-		a.Record(entry(i))
+		a.Record(context.Background(), entry(i))
 	}
 	syncErr := make(chan error)
 	go func() { syncErr <- a.RecordSync(context.Background(), entry(5)) }()
@@ -387,7 +393,7 @@ func TestAuditorConcurrent(t *testing.T) {
 					}
 					continue
 				}
-				a.Record(e)
+				a.Record(context.Background(), e)
 			}
 		})
 	}
@@ -476,12 +482,12 @@ func BenchmarkAuditorRecord(b *testing.B) {
 		if parallel {
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					a.Record(e)
+					a.Record(context.Background(), e)
 				}
 			})
 		} else {
 			for b.Loop() {
-				a.Record(e)
+				a.Record(context.Background(), e)
 			}
 		}
 		if err := a.Close(context.Background()); err != nil {

@@ -46,7 +46,7 @@ func ExampleNewAuditor() {
 		stored = append(stored, es...) // the store's AppendAudit in fanzha
 		return nil
 	}, auth.AuditorOptions{})
-	a.Record(auth.AuditEntry{OrgID: 2, Action: "lookup", Target: "phone:+8613800138000"})
+	a.Record(context.Background(), auth.AuditEntry{OrgID: 2, Action: "lookup", Target: "phone:+8613800138000"})
 	// A write waits until its audit row is stored.
 	if err := a.RecordSync(context.Background(), auth.AuditEntry{OrgID: 2, Action: "signals.submit", Target: "batch:120"}); err != nil {
 		fmt.Println(err)

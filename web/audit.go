@@ -55,7 +55,9 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, p auth.Princip
 	if err != nil {
 		return err
 	}
-	s.audit.Record(s.entry(p, "audit.read", r.URL.RawQuery, strconv.Itoa(len(entries))+" entries"))
+	if err := s.record(r, s.entry(p, "audit.read", r.URL.RawQuery, strconv.Itoa(len(entries))+" entries")); err != nil {
+		return err
+	}
 	out := make([]auditView, len(entries))
 	for i, e := range entries {
 		out[i] = auditView{e.Seq, e.Time, e.OrgName, string(e.Role), e.TokenID, e.Addr, e.Action, e.Target, e.Detail, hex.EncodeToString(e.Hash[:])}

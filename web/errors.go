@@ -86,10 +86,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if e == nil {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		e = errorf(CodeUnavailable, "", "the service could not complete this request; try again shortly")
-		w.Header().Set("Retry-After", "2")
 	}
-	if e.Code == CodeRateLimited {
+	switch e.Code {
+	case CodeRateLimited:
 		w.Header().Set("Retry-After", "10")
+	case CodeUnavailable:
+		w.Header().Set("Retry-After", "2")
 	}
 	writeJSON(w, codeStatus[e.Code], map[string]*Error{"error": e})
 }

@@ -60,7 +60,9 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request, p auth.Principa
 	if err != nil {
 		return err
 	}
-	s.audit.Record(s.entry(p, "indicator.read", ind.String(), strconv.Itoa(len(prof.Signals))+" signals shown"))
+	if err := s.record(r, s.entry(p, "indicator.read", ind.String(), strconv.Itoa(len(prof.Signals))+" signals shown")); err != nil {
+		return err
+	}
 	names := s.orgNames(r.Context())
 	sigs := make([]signalView, len(prof.Signals))
 	for i, sg := range prof.Signals {
@@ -160,7 +162,9 @@ func (s *Server) visibility(w http.ResponseWriter, r *http.Request, p auth.Princ
 			})
 		}
 	}
-	s.audit.Record(s.entry(p, "visibility.explain", ind.String(), strconv.Itoa(len(sigs))+" signals × "+strconv.Itoa(len(viewers))+" organisations"))
+	if err := s.record(r, s.entry(p, "visibility.explain", ind.String(), strconv.Itoa(len(sigs))+" signals × "+strconv.Itoa(len(viewers))+" organisations")); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"kind": ind.Kind().String(), "value": ind.Value(), "rows": rows})
 	return nil
 }

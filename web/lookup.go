@@ -53,7 +53,9 @@ func (s *Server) lookupOne(w http.ResponseWriter, r *http.Request, p auth.Princi
 		return withField(err, "q")
 	}
 	sum, known := s.registry.Lookup(ind, p)
-	s.audit.Record(s.entry(p, "lookup", ind.String(), verdictDetail(known, sum)))
+	if err := s.record(r, s.entry(p, "lookup", ind.String(), verdictDetail(known, sum))); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, lookupAnswer{
 		Kind: ind.Kind().String(), Value: ind.Value(), Known: known,
 		Risk: sum.Risk(ind.Kind(), s.registry.Now()),
@@ -145,7 +147,9 @@ func (s *Server) lookupBatch(w http.ResponseWriter, r *http.Request, p auth.Prin
 		}
 	})
 	hits, known := auditHits(results)
-	s.audit.Record(s.entry(p, "lookup.batch", "batch:"+strconv.Itoa(len(items)), hits))
+	if err := s.record(r, s.entry(p, "lookup.batch", "batch:"+strconv.Itoa(len(items)), hits)); err != nil {
+		return err
+	}
 	ndjson := strings.Contains(r.Header.Get("Accept"), "ndjson")
 	buf := make([]byte, 0, 64*len(results)+64)
 	if ndjson {

@@ -98,7 +98,7 @@ func (s *Server) submitReport(w http.ResponseWriter, r *http.Request, p auth.Pri
 	if err != nil {
 		return err
 	}
-	if err := s.audit.RecordSync(r.Context(), s.entry(p, "report.submit", "report:"+stored.ID, strconv.Itoa(n)+" indicators")); err != nil {
+	if err := s.recordSync(r, s.entry(p, "report.submit", "report:"+stored.ID, strconv.Itoa(n)+" indicators")); err != nil {
 		return err
 	}
 	writeReceipt(w, stored, created, n)
@@ -118,7 +118,9 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request, p auth.Princi
 	if err != nil {
 		return err
 	}
-	s.audit.Record(s.entry(p, "report.read", "report:"+rep.ID, ""))
+	if err := s.record(r, s.entry(p, "report.read", "report:"+rep.ID, "")); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, viewReport(rep, p))
 	return nil
 }
@@ -153,7 +155,9 @@ func (s *Server) searchReports(w http.ResponseWriter, r *http.Request, p auth.Pr
 		out[i] = viewReport(rep, p)
 		ids[i] = rep.ID
 	}
-	s.audit.Record(s.entry(p, "report.search", r.URL.RawQuery, strconv.Itoa(len(reps))+" reports: "+truncate(strings.Join(ids, " "), 60_000)))
+	if err := s.record(r, s.entry(p, "report.search", r.URL.RawQuery, strconv.Itoa(len(reps))+" reports: "+truncate(strings.Join(ids, " "), 60_000))); err != nil {
+		return err
+	}
 	next := ""
 	if len(reps) > 0 && (rq.Limit == 0 || len(reps) == rq.Limit) {
 		next = reps[len(reps)-1].ID

@@ -24,6 +24,7 @@ type Options struct {
 	PublicRate  float64           // public requests per second per client (default 2)
 	PublicBurst int               // default 30
 	TokenTTL    time.Duration     // how long a checked token is trusted before re-reading it (default 30 s)
+	AuditWait   time.Duration     // how long a read waits for room in a full audit queue before 503 (default 5 s)
 	Logger      *slog.Logger
 }
 
@@ -85,6 +86,9 @@ func New(st store.Store, reg *registry.Registry, audit *auth.Auditor, opts Optio
 	if opts.TokenTTL == 0 {
 		opts.TokenTTL = 30 * time.Second
 	}
+	if opts.AuditWait == 0 {
+		opts.AuditWait = 5 * time.Second
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -141,7 +145,7 @@ func (s *Server) wrap(rt route) http.Handler {
 			}
 			if rt.need != 0 {
 				if err := auth.Allow(p, rt.need); err != nil {
-					s.audit.Record(s.entry(p, "denied:"+rt.need.String(), r.URL.Path, err.Error()))
+					_ = s.record(r, s.entry(p, "denied:"+rt.need.String(), r.URL.Path, err.Error()))
 					s.writeError(w, r, err)
 					return
 				}
@@ -215,6 +219,31 @@ func clientAddr(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// record queues an audit entry for a read. When the audit log cannot take
+// it (the database is down and the queue is full), the read is refused with
+// 503: an agency read that is not audited must not happen.
+func (s *Server) record(r *http.Request, e auth.AuditEntry) error {
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.AuditWait)
+	defer cancel()
+	if err := s.audit.Record(ctx, e); err != nil {
+		s.log.Error("audit entry not recorded", "action", e.Action, "target", e.Target, "err", err)
+		return errorf(CodeUnavailable, "", "the audit log is not keeping up, so this request was not served; try again shortly")
+	}
+	return nil
+}
+
+// recordSync records the audit entry of a write and waits until it is
+// durable, so that a success answer means the write's audit row is stored.
+func (s *Server) recordSync(r *http.Request, e auth.AuditEntry) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*s.opts.AuditWait)
+	defer cancel()
+	if err := s.audit.RecordSync(ctx, e); err != nil {
+		s.log.Error("audit entry not stored in time", "action", e.Action, "target", e.Target, "err", err)
+		return errorf(CodeUnavailable, "", "stored, but its audit entry is not yet durable; re-send to be sure (re-sending is harmless)")
+	}
+	return nil
 }
 
 // entry starts an audit entry for principal p.

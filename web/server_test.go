@@ -6,7 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -448,4 +450,40 @@ func TestRevokedAndExpiredTokens(t *testing.T) {
 	if code, _ := e.do("GET", "/api/v1/whoami", "expired", "", nil); code != 401 {
 		t.Errorf("expired token: %d", code)
 	}
+}
+
+// TestAuditDownRefusesReads: when the audit log cannot be written, reads
+// are refused with 503 and Retry-After instead of hanging or going
+// unaudited.
+func TestAuditDownRefusesReads(t *testing.T) {
+	e := newEnv(t)
+	broken := auth.NewAuditor(func(context.Context, []auth.AuditEntry) error {
+		return errors.New("database down")
+	}, auth.AuditorOptions{QueueSize: 2, MaxBatch: 1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	defer broken.Close(ctxDone())
+	e.srv.audit = broken
+	e.srv.opts.AuditWait = 50 * time.Millisecond
+	var last int
+	var lastBody map[string]any
+	for range 5 {
+		last, lastBody = e.do("GET", "/api/v1/lookup?q=13800138000", "police/analyst", "", nil)
+	}
+	if last != 503 || errCode(lastBody) != CodeUnavailable {
+		t.Fatalf("lookup with the audit log down: %d %v", last, lastBody)
+	}
+	req := httptest.NewRequest("GET", "/api/v1/lookup?q=13800138000", nil)
+	req.Header.Set("Authorization", "Bearer "+e.tokens["police/analyst"])
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	if rec.Header().Get("Retry-After") == "" {
+		t.Error("503 without Retry-After")
+	}
+}
+
+// ctxDone is a context that has already ended: closing an auditor whose
+// sink never recovers gives its entries up at once.
+func ctxDone() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
 }

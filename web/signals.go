@@ -93,7 +93,7 @@ func (s *Server) submitSignals(w http.ResponseWriter, r *http.Request, p auth.Pr
 	if err := flush(); err != nil {
 		return s.partial(w, r, p, sum, err)
 	}
-	if err := s.audit.RecordSync(r.Context(), s.entry(p, "signals.submit", "batch:"+strconv.Itoa(sum.Accepted),
+	if err := s.recordSync(r, s.entry(p, "signals.submit", "batch:"+strconv.Itoa(sum.Accepted),
 		"added "+strconv.Itoa(sum.Added)+", rejected "+strconv.Itoa(sum.Rejected))); err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func (s *Server) submitSignals(w http.ResponseWriter, r *http.Request, p auth.Pr
 // (re-sending is harmless).
 func (s *Server) partial(w http.ResponseWriter, r *http.Request, p auth.Principal, sum submitSummary, err error) error {
 	s.log.Error("signal submission failed", "org", p.Org.Name, "stored", sum.Accepted, "err", err)
-	s.audit.Record(s.entry(p, "signals.submit", "batch:"+strconv.Itoa(sum.Accepted), "failed after "+strconv.Itoa(sum.Accepted)+" stored"))
+	_ = s.record(r, s.entry(p, "signals.submit", "batch:"+strconv.Itoa(sum.Accepted), "failed after "+strconv.Itoa(sum.Accepted)+" stored"))
 	w.Header().Set("Retry-After", "2")
 	writeJSON(w, http.StatusServiceUnavailable, map[string]any{
 		"error":   errorf(CodeUnavailable, "", "storage failed after "+strconv.Itoa(sum.Accepted)+" rows were stored; re-send the submission (stored rows are not duplicated)"),
