@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -23,7 +24,7 @@ func runOrg(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fs := flag.NewFlagSet("org "+args[0], flag.ContinueOnError)
 	db := dbFlag(fs)
-	sector := fs.String("sector", "", "police, finance, telecom, internet, judicial or regulator")
+	sector := fs.String("sector", "", "one of "+joinNames(auth.Sectors()))
 	pos, err := parseFlags(fs, args[1:], out)
 	if err != nil {
 		return err
@@ -70,7 +71,7 @@ func runToken(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("token "+args[0], flag.ContinueOnError)
 	db := dbFlag(fs)
 	orgName := fs.String("org", "", "organisation name")
-	roleName := fs.String("role", "", "admin, supervisor, analyst, contributor or readonly")
+	roleName := fs.String("role", "", "one of "+joinNames(auth.Roles()))
 	label := fs.String("label", "", "what the token is for (shown in lists)")
 	ttl := fs.Duration("expires", 0, "lifetime, e.g. 2160h for 90 days (default: never)")
 	pos, err := parseFlags(fs, args[1:], out)
@@ -237,4 +238,14 @@ func runLookup(ctx context.Context, args []string, out io.Writer) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(res)
+}
+
+// joinNames lists sectors or roles for flag help, from the auth package's
+// own lists so help never disagrees with what is accepted.
+func joinNames[T ~string](vs []T) string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return strings.Join(out, ", ")
 }

@@ -39,6 +39,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return // the flags were printed
+		}
 		fmt.Fprintln(os.Stderr, "fanzha:", err)
 		if errors.Is(err, errUsage) {
 			os.Exit(2)
