@@ -227,3 +227,19 @@ func TestCrashDuringBulkIngest(t *testing.T) {
 		t.Errorf("audit chain after the crash: %s", out)
 	}
 }
+
+func TestSimulateTelecom(t *testing.T) {
+	dir := t.TempDir()
+	out, err := runCLI(t, "simulate", "telecom", "--subscribers", "500", "--days", "1", "--seed", "3", "--out", dir)
+	if err != nil || !strings.Contains(out, "records") {
+		t.Fatalf("%s %v", out, err)
+	}
+	for _, f := range []string{"cdr.csv", "truth.json"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if _, err := runCLI(t, "simulate", "telecom"); err == nil {
+		t.Error("simulate without --out succeeded")
+	}
+}
