@@ -99,6 +99,7 @@ type Config struct {
 
 	HighCall   time.Duration // an answered call this long with a suspect is a high warning; 5 min
 	MediumCall time.Duration // and this long a medium one; 2 min
+	LowCall    time.Duration // and this long a low one; 30 s
 
 	Known        Known // the registry; may be nil
 	KnownMinRisk int   // a known indicator at this risk is a suspect; 50
@@ -127,6 +128,7 @@ func (c Config) withDefaults() Config {
 	def(&c.SIMBoxMinCellLines, 4)
 	defDur(&c.HighCall, 5*time.Minute)
 	defDur(&c.MediumCall, 2*time.Minute)
+	defDur(&c.LowCall, 30*time.Second)
 	def(&c.KnownMinRisk, 50)
 	defDur(&c.Retention, 7*24*time.Hour)
 	if c.DefaultRegion == "" {

@@ -17,6 +17,7 @@ type contactAgg struct {
 	longest     uint32 // longest answered call, seconds
 	talk        uint32 // total conversation, seconds
 	callbacks   int    // answered calls from the subscriber to the suspect
+	tries       int    // unanswered calls from the subscriber to the suspect
 	smsFrom     int    // SMS from the subscriber to the suspect
 }
 
@@ -69,6 +70,8 @@ func (a *contactAgg) add(x ev, suspectCalled bool) {
 		if !suspectCalled {
 			a.callbacks++
 		}
+	case !suspectCalled:
+		a.tries++
 	}
 }
 
@@ -109,14 +112,17 @@ func (e *Engine) rebuildContacts(l *line, s *lineSuspect, full bool) {
 // strength grades the contact between a subscriber and a suspect: how
 // likely the subscriber is being scammed now. A long conversation is the
 // strongest sign; calling the line back or being in touch again and again
-// means the subscriber is engaged. A single short answered call is what
-// most people the line reaches have, and is not warned about.
+// means the subscriber is engaged. A conversation of half a minute or more
+// means the subscriber listened: the opening of most scripts, so a low
+// warning; so is calling the line back unanswered. A call hung up within
+// seconds is what most people the line reaches have, and is not warned about.
 func (e *Engine) strength(a *contactAgg) (int, []string) {
 	high := uint32(e.cfg.HighCall / time.Second)
 	med := uint32(e.cfg.MediumCall / time.Second)
+	low := uint32(e.cfg.LowCall / time.Second)
 	str := 0
 	var why []string
-	if a.longest >= med {
+	if a.longest >= low {
 		why = append(why, "answered a call of "+secs(a.longest))
 	}
 	if a.answered >= 2 {
@@ -126,6 +132,12 @@ func (e *Engine) strength(a *contactAgg) (int, []string) {
 		why = append(why, fmt.Sprintf("called the line back %d times", a.callbacks))
 		if a.callbacks == 1 {
 			why[len(why)-1] = "called the line back"
+		}
+	}
+	if a.tries > 0 && a.callbacks == 0 {
+		why = append(why, fmt.Sprintf("tried to call the line back %d times", a.tries))
+		if a.tries == 1 {
+			why[len(why)-1] = "tried to call the line back"
 		}
 	}
 	if a.smsFrom > 0 {
@@ -142,6 +154,8 @@ func (e *Engine) strength(a *contactAgg) (int, []string) {
 		{a.longest >= med, 65},
 		{a.callbacks >= 1, 60},
 		{a.answered >= 2, 55},
+		{a.longest >= low, 45},
+		{a.tries >= 1, 40},
 		{a.smsFrom >= 1, 40},
 	} {
 		if r.ok && r.v > str {
