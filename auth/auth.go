@@ -35,6 +35,7 @@ type Org struct {
 	ID      int64
 	Name    string
 	Sector  Sector
+	Region  string // ISO 3166-2 area it answers for ("CN-JS"); "" nationwide
 	Created time.Time
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/fanzha/fanzha/auth"
 	"github.com/fanzha/fanzha/indicator"
 	"github.com/fanzha/fanzha/registry"
+	"github.com/fanzha/fanzha/telecom"
 )
 
 // Errors the store returns, wrapped with context; test with errors.Is.
@@ -99,4 +100,47 @@ type AuditQuery struct {
 	Target   string
 	From, To time.Time
 	Limit    int
+}
+
+// Warnings holds early warnings and how they were handled.
+type Warnings interface {
+	// AddWarnings stores new warnings and escalates stored ones (same ID):
+	// grade, score, reason and Escalated rise, never fall; routing,
+	// sign-for and outcome are kept. It returns how many were new.
+	AddWarnings(ctx context.Context, ws []telecom.Issued) (added int, err error)
+	Warning(ctx context.Context, id string) (telecom.Issued, error)
+	// SearchWarnings returns warnings newest raised first.
+	SearchWarnings(ctx context.Context, q WarningQuery) ([]telecom.Issued, error)
+	// SignWarning records that an officer took the warning on; ErrConflict
+	// if someone already has.
+	SignWarning(ctx context.Context, id, officer string, at time.Time) (telecom.Issued, error)
+	// CloseWarning records the outcome (may be set again, e.g. contacted
+	// then dissuaded; each call is kept in the audit log).
+	CloseWarning(ctx context.Context, id, outcome, officer, note string, at time.Time) (telecom.Issued, error)
+	// RouteWarning sets the organisation responsible for a warning.
+	RouteWarning(ctx context.Context, id string, orgID int64) error
+	// WarningStats counts warnings raised in [from, to) by grade and
+	// outcome, with the median minutes from raised to signed.
+	WarningStats(ctx context.Context, q WarningQuery) (WarningStats, error)
+}
+
+// WarningQuery selects warnings. Zero fields do not filter.
+type WarningQuery struct {
+	Region              string // exact or prefix on a hyphen boundary ("CN" matches "CN-JS")
+	Grade               string
+	OrgID               int64
+	Open                bool // only those without an outcome
+	Subscriber, Suspect indicator.Indicator
+	From, To            time.Time // on Raised
+	Limit               int
+	After               string // cursor: the last ID of the previous page
+}
+
+// WarningStats are the figures of the warning work.
+type WarningStats struct {
+	Raised        int            `json:"raised"`
+	ByGrade       map[string]int `json:"by_grade"`
+	Signed        int            `json:"signed"`
+	ByOutcome     map[string]int `json:"by_outcome"`
+	MedianSignMin float64        `json:"median_minutes_to_sign"`
 }
