@@ -60,7 +60,7 @@ func redact(dsn string) string {
 }
 
 // db is the Store over either backend; its methods live in orgs.go,
-// signals.go, reports.go and audit.go.
+// signals.go, reports.go, warnings.go and audit.go.
 type db struct{ b backend }
 
 func (d *db) Close() error {

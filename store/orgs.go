@@ -18,9 +18,9 @@ func (d *db) CreateOrg(ctx context.Context, o auth.Org) (auth.Org, error) {
 	}
 	o.Created = micro(o.Created)
 	err := d.b.inTx(ctx, func(tx writeTx) error {
-		return tx.queryRow(ctx, `INSERT INTO orgs (name, sector, created) VALUES ($1, $2, $3)
+		return tx.queryRow(ctx, `INSERT INTO orgs (name, sector, region, created) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (name) DO NOTHING RETURNING id`,
-			o.Name, string(o.Sector), d.b.ts(o.Created)).Scan(&o.ID)
+			o.Name, string(o.Sector), o.Region, d.b.ts(o.Created)).Scan(&o.ID)
 	})
 	if noRows(err) {
 		return auth.Org{}, fmt.Errorf("store: create org %q: %w", o.Name, ErrConflict)
@@ -31,14 +31,14 @@ func (d *db) CreateOrg(ctx context.Context, o auth.Org) (auth.Org, error) {
 	return o, nil
 }
 
-const orgCols = `id, name, sector, created`
+const orgCols = `id, name, sector, region, created`
 
 func scanOrg(r row) (auth.Org, error) {
 	var (
 		o      auth.Org
 		sector string
 	)
-	err := r.Scan(&o.ID, &o.Name, &sector, tscan{&o.Created})
+	err := r.Scan(&o.ID, &o.Name, &sector, &o.Region, tscan{&o.Created})
 	o.Sector = auth.Sector(sector)
 	return o, err
 }

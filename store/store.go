@@ -1,5 +1,5 @@
 // Package store keeps fanzha's records: organisations and tokens, signals,
-// links, reports and the audit chain. One interface, two implementations —
+// links, reports, early warnings and the audit chain. One interface, two implementations —
 // embedded SQLite (the default, nothing to install) and PostgreSQL — run the
 // same numbered migrations and pass the same test suite. No SQL lives
 // outside this package.
@@ -29,6 +29,7 @@ type Store interface {
 	Signals
 	Reports
 	Audit
+	Warnings
 	// Close releases the database.
 	Close() error
 }

@@ -34,6 +34,10 @@ func runSuite(t *testing.T, fresh func(t testing.TB) string) {
 	t.Run("Links", func(t *testing.T) { s, _ := open(t); testLinks(t, s) })
 	t.Run("Reports", func(t *testing.T) { s, _ := open(t); testReports(t, s) })
 	t.Run("SearchReports", func(t *testing.T) { s, _ := open(t); testSearchReports(t, s) })
+	t.Run("Warnings", func(t *testing.T) { s, _ := open(t); testWarnings(t, s) })
+	t.Run("WarningActions", func(t *testing.T) { s, _ := open(t); testWarningActions(t, s) })
+	t.Run("SearchWarnings", func(t *testing.T) { s, _ := open(t); testSearchWarnings(t, s) })
+	t.Run("WarningStats", func(t *testing.T) { s, _ := open(t); testWarningStats(t, s) })
 	t.Run("AuditChain", func(t *testing.T) { s, _ := open(t); testAuditChain(t, s) })
 	t.Run("AuditConcurrent", func(t *testing.T) { s, dsn := open(t); testAuditConcurrent(t, s, openT(t, dsn)) })
 	t.Run("AuditQuery", func(t *testing.T) { s, _ := open(t); testAuditQuery(t, s) })
@@ -103,9 +107,9 @@ func must(t *testing.T, err error) {
 
 func testOrgs(t *testing.T, s Store) {
 	created := base()
-	a, err := s.CreateOrg(ctx, auth.Org{Name: "Jiangsu PSB", Sector: auth.Police, Created: created})
+	a, err := s.CreateOrg(ctx, auth.Org{Name: "Jiangsu PSB", Sector: auth.Police, Region: "CN-JS", Created: created})
 	must(t, err)
-	if a.ID == 0 || a.Created != micro(created) || a.Created.Location() != time.UTC || a.Created.Nanosecond()%1000 != 0 {
+	if a.ID == 0 || a.Region != "CN-JS" || a.Created != micro(created) || a.Created.Location() != time.UTC || a.Created.Nanosecond()%1000 != 0 {
 		t.Fatalf("CreateOrg = %+v", a)
 	}
 	b, err := s.CreateOrg(ctx, auth.Org{ID: 999, Name: "ICBC", Sector: auth.Finance})

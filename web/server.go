@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/fanzha/fanzha/indicator"
 	"github.com/fanzha/fanzha/registry"
 	"github.com/fanzha/fanzha/store"
+	"github.com/fanzha/fanzha/worker"
 )
 
 // Options tune a Server; the zero value is usable.
@@ -24,6 +26,7 @@ type Options struct {
 	PublicRate  float64           // public requests per second per client (default 2)
 	PublicBurst int               // default 30
 	TokenTTL    time.Duration     // how long a checked token is trusted before re-reading it (default 30 s)
+	Telecom     *worker.Telecom   // call-record ingest and detectors; nil: not on this node
 	AuditWait   time.Duration     // how long a read waits for room in a full audit queue before 503 (default 5 s)
 	Logger      *slog.Logger
 }
@@ -33,6 +36,7 @@ type Server struct {
 	store    store.Store
 	registry *registry.Registry
 	audit    *auth.Auditor
+	telecom  *worker.Telecom
 	opts     Options
 	log      *slog.Logger
 	limiter  *limiter
@@ -53,26 +57,42 @@ type route struct {
 	method, pattern string
 	need            auth.Action // 0: public, no token
 	handle          func(s *Server, w http.ResponseWriter, r *http.Request, p auth.Principal) error
+	sectors         []auth.Sector // if set, only these sectors may call it
 }
 
+// Sectors that may use the sector-specific routes.
+var (
+	operators     = []auth.Sector{auth.Telecom}
+	warningDesk   = []auth.Sector{auth.Police}
+	warningReader = []auth.Sector{auth.Police, auth.Regulator}
+	paymentDesk   = []auth.Sector{auth.Finance, auth.Police}
+)
+
 var routes = []route{
-	{"POST", "/api/v1/signals", auth.SubmitSignals, (*Server).submitSignals},
-	{"GET", "/api/v1/lookup", auth.Lookup, (*Server).lookupOne},
-	{"POST", "/api/v1/lookup", auth.Lookup, (*Server).lookupBatch},
-	{"GET", "/api/v1/indicators/{kind}/{value}", auth.Lookup, (*Server).profile},
-	{"GET", "/api/v1/indicators/{kind}/{value}/visibility", auth.ExplainVisibility, (*Server).visibility},
-	{"POST", "/api/v1/reports", auth.SubmitReport, (*Server).submitReport},
-	{"GET", "/api/v1/reports", auth.ReadReports, (*Server).searchReports},
-	{"GET", "/api/v1/reports/{id}", auth.ReadReports, (*Server).getReport},
-	{"GET", "/api/v1/audit", auth.ReadAudit, (*Server).auditLog},
+	{"POST", "/api/v1/signals", auth.SubmitSignals, (*Server).submitSignals, nil},
+	{"GET", "/api/v1/lookup", auth.Lookup, (*Server).lookupOne, nil},
+	{"POST", "/api/v1/lookup", auth.Lookup, (*Server).lookupBatch, nil},
+	{"GET", "/api/v1/indicators/{kind}/{value}", auth.Lookup, (*Server).profile, nil},
+	{"GET", "/api/v1/indicators/{kind}/{value}/visibility", auth.ExplainVisibility, (*Server).visibility, nil},
+	{"POST", "/api/v1/reports", auth.SubmitReport, (*Server).submitReport, nil},
+	{"GET", "/api/v1/reports", auth.ReadReports, (*Server).searchReports, nil},
+	{"GET", "/api/v1/reports/{id}", auth.ReadReports, (*Server).getReport, nil},
+	{"GET", "/api/v1/audit", auth.ReadAudit, (*Server).auditLog, nil},
+	{"POST", "/api/v1/ingest/cdr", auth.SubmitSignals, (*Server).ingestCDR, operators},
+	{"GET", "/api/v1/telecom/exposure", auth.Lookup, (*Server).exposure, paymentDesk},
+	{"GET", "/api/v1/warnings", auth.ReadReports, (*Server).listWarnings, warningDesk},
+	{"GET", "/api/v1/warnings/stats", auth.ReadReports, (*Server).warningStats, warningReader},
+	{"GET", "/api/v1/warnings/{id}", auth.ReadReports, (*Server).getWarning, warningDesk},
+	{"POST", "/api/v1/warnings/{id}/sign", auth.SubmitReport | auth.ReadReports, (*Server).signWarning, warningDesk},
+	{"POST", "/api/v1/warnings/{id}/outcome", auth.SubmitReport | auth.ReadReports, (*Server).warningOutcome, warningDesk},
 	// Any valid token, whatever its role: every /api/ route needs one.
-	{"GET", "/api/v1/whoami", 0, (*Server).whoami},
-	{"GET", "/api/v1/openapi.json", 0, (*Server).openAPI},
-	{"GET", "/public/v1/check", 0, (*Server).publicCheck},
-	{"GET", "/public/v1/range/{prefix}", 0, (*Server).publicRange},
-	{"POST", "/public/v1/reports", 0, (*Server).publicReport},
-	{"GET", "/public/v1/reports/{receipt}", 0, (*Server).publicReceipt},
-	{"GET", "/healthz", 0, (*Server).health},
+	{"GET", "/api/v1/whoami", 0, (*Server).whoami, nil},
+	{"GET", "/api/v1/openapi.json", 0, (*Server).openAPI, nil},
+	{"GET", "/public/v1/check", 0, (*Server).publicCheck, nil},
+	{"GET", "/public/v1/range/{prefix}", 0, (*Server).publicRange, nil},
+	{"POST", "/public/v1/reports", 0, (*Server).publicReport, nil},
+	{"GET", "/public/v1/reports/{receipt}", 0, (*Server).publicReceipt, nil},
+	{"GET", "/healthz", 0, (*Server).health, nil},
 }
 
 // New builds a server over a store, the registry and the audit writer.
@@ -93,7 +113,7 @@ func New(st store.Store, reg *registry.Registry, audit *auth.Auditor, opts Optio
 		opts.Logger = slog.Default()
 	}
 	s := &Server{
-		store: st, registry: reg, audit: audit, opts: opts, log: opts.Logger,
+		store: st, registry: reg, audit: audit, opts: opts, log: opts.Logger, telecom: opts.Telecom,
 		limiter: newLimiter(opts.PublicRate, opts.PublicBurst),
 		mux:     http.NewServeMux(),
 		tokens:  map[[32]byte]cachedToken{},
@@ -144,7 +164,11 @@ func (s *Server) wrap(rt route) http.Handler {
 				return
 			}
 			if rt.need != 0 {
-				if err := auth.Allow(p, rt.need); err != nil {
+				err := auth.Allow(p, rt.need)
+				if err == nil && len(rt.sectors) > 0 && !slices.Contains(rt.sectors, p.Org.Sector) {
+					err = &auth.Denied{Action: rt.need, Reason: "sector " + string(p.Org.Sector) + " may not use " + rt.pattern}
+				}
+				if err != nil {
 					_ = s.record(r, s.entry(p, "denied:"+rt.need.String(), r.URL.Path, err.Error()))
 					s.writeError(w, r, err)
 					return

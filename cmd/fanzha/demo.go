@@ -33,7 +33,7 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	a, err := openApp(ctx, "sqlite:"+filepath.Join(dir, "demo.db"), "CN")
+	a, err := openApp(ctx, appConfig{DSN: "sqlite:" + filepath.Join(dir, "demo.db"), Region: "CN"})
 	if err != nil {
 		return err
 	}

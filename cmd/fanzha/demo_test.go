@@ -18,7 +18,7 @@ import (
 // checks the registry against the scenario's ground truth.
 func TestDemoScenario(t *testing.T) {
 	ctx := context.Background()
-	a, err := openApp(ctx, "sqlite:"+filepath.Join(t.TempDir(), "demo.db"), "CN")
+	a, err := openApp(ctx, appConfig{DSN: "sqlite:" + filepath.Join(t.TempDir(), "demo.db"), Region: "CN"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func TestGracefulShutdown(t *testing.T) {
 	if _, err := runCLI(t, "org", "add", "Eastern Mobile", "--sector", "telecom", "--db", db); err != nil {
 		t.Fatal(err)
 	}
-	a, err := openApp(ctx, db, "CN")
+	a, err := openApp(ctx, appConfig{DSN: db, Region: "CN"})
 	if err != nil {
 		t.Fatal(err)
 	}

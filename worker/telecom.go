@@ -1,0 +1,365 @@
+// Package worker runs the detectors on the record streams and lands what
+// they find where every sector sees it: suspects become signals in the
+// registry, early warnings are stored and routed to the police of the
+// subscriber's region.
+//
+// Records come in over HTTP or files, are published to NATS JetStream
+// (acknowledged to the sender only once JetStream holds them), and are
+// consumed by the detectors. One detector engine runs per operator, so
+// each operator's signals speak for its own network.
+package worker
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fanzha/fanzha/auth"
+	"github.com/fanzha/fanzha/indicator"
+	"github.com/fanzha/fanzha/records"
+	"github.com/fanzha/fanzha/registry"
+	"github.com/fanzha/fanzha/store"
+	"github.com/fanzha/fanzha/stream"
+	"github.com/fanzha/fanzha/telecom"
+)
+
+// The call-record stream.
+const (
+	CDRStream  = "CDR"
+	CDRSubject = "fanzha.cdr" // + "." + operator organisation ID
+	cdrBatch   = 500          // records per stream message
+)
+
+// Telecom ingests call records and runs the telecom detectors on them.
+type Telecom struct {
+	bus      *stream.Bus
+	registry *registry.Registry
+	store    store.Store
+	region   string
+	log      *slog.Logger
+
+	mu      sync.Mutex
+	engines map[int64]*telecom.Engine
+	orgs    map[int64]auth.Org
+	flushed time.Time
+}
+
+// NewTelecom prepares the stream and the detectors. region is the default
+// region of phone numbers.
+func NewTelecom(ctx context.Context, bus *stream.Bus, reg *registry.Registry, st store.Store, region string, log *slog.Logger) (*Telecom, error) {
+	if err := bus.Ensure(ctx, CDRStream, []string{CDRSubject + ".>"}, 7*24*time.Hour, 10*time.Minute); err != nil {
+		return nil, err
+	}
+	return &Telecom{bus: bus, registry: reg, store: st, region: region, log: log,
+		engines: map[int64]*telecom.Engine{}, orgs: map[int64]auth.Org{}}, nil
+}
+
+// Ingest reads call records in the FORMATS.md `cdr` shape from r and
+// publishes them for the detectors, in batches. Bad rows are counted with
+// their line numbers; good rows flow on. It returns once JetStream holds
+// every accepted record, so a summary the caller sees is never lost.
+func (t *Telecom) Ingest(ctx context.Context, org auth.Org, r io.Reader, f records.Format) (records.Summary, error) {
+	subject := CDRSubject + "." + strconv.FormatInt(org.ID, 10)
+	var (
+		batch []telecom.CDR
+		ids   []string
+		data  [][]byte
+	)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		ids = append(ids, fmt.Sprintf("%d/%s/%s/%d", org.ID, batch[0].ID, batch[len(batch)-1].ID, len(batch)))
+		data = append(data, encodeCDRs(batch))
+		batch = batch[:0]
+		if len(data) < 20 {
+			return nil
+		}
+		err := t.bus.PublishAsync(ctx, subject, ids, data)
+		ids, data = ids[:0], data[:0]
+		return err
+	}
+	sum, err := telecom.ReadCDRs(r, f, indicator.Options{DefaultRegion: t.region}, func(c telecom.CDR) error {
+		batch = append(batch, c)
+		if len(batch) == cdrBatch {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return sum, err
+	}
+	if err := flush(); err != nil {
+		return sum, err
+	}
+	if len(data) > 0 {
+		if err := t.bus.PublishAsync(ctx, subject, ids, data); err != nil {
+			return sum, err
+		}
+	}
+	return sum, nil
+}
+
+// wireCDR is a normalised record on the stream: numbers already E.164, so
+// the consumer need not parse them again.
+type wireCDR struct {
+	ID       string `json:"id"`
+	Start    int64  `json:"t"` // unix seconds
+	Zone     int    `json:"z"` // offset east of UTC, seconds
+	CallerK  uint8  `json:"ck,omitempty"`
+	Caller   string `json:"c"`
+	CalleeK  uint8  `json:"ek,omitempty"`
+	Callee   string `json:"e"`
+	Duration int64  `json:"d"`
+	SMS      bool   `json:"s,omitempty"`
+	IMEI     string `json:"imei,omitempty"`
+	IMSI     string `json:"imsi,omitempty"`
+	Cell     string `json:"cell,omitempty"`
+	Trunk    string `json:"trunk,omitempty"`
+	Origin   string `json:"o,omitempty"`
+}
+
+func encodeCDRs(cs []telecom.CDR) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, c := range cs {
+		_, off := c.Start.Zone()
+		enc.Encode(wireCDR{
+			ID: c.ID, Start: c.Start.Unix(), Zone: off,
+			CallerK: uint8(c.Caller.Kind()), Caller: c.Caller.Value(),
+			CalleeK: uint8(c.Callee.Kind()), Callee: c.Callee.Value(),
+			Duration: int64(c.Duration / time.Second), SMS: c.SMS,
+			IMEI: c.CallerIMEI, IMSI: c.CallerIMSI, Cell: c.Cell, Trunk: c.Trunk, Origin: c.OriginCountry,
+		})
+	}
+	return buf.Bytes()
+}
+
+func decodeCDRs(data []byte, fn func(telecom.CDR)) error {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		var w wireCDR
+		if err := json.Unmarshal(sc.Bytes(), &w); err != nil {
+			return fmt.Errorf("worker: undecodable record on the stream: %w", err)
+		}
+		zone := time.FixedZone("", w.Zone)
+		fn(telecom.CDR{
+			ID: w.ID, Start: time.Unix(w.Start, 0).In(zone),
+			// Stored, not Parse: these values were normalised at ingest.
+			Caller: indicator.Stored(indicator.Kind(w.CallerK), w.Caller),
+			Callee: indicator.Stored(indicator.Kind(w.CalleeK), w.Callee),
+			Duration: time.Duration(w.Duration) * time.Second, SMS: w.SMS,
+			CallerIMEI: w.IMEI, CallerIMSI: w.IMSI, Cell: w.Cell, Trunk: w.Trunk, OriginCountry: w.Origin,
+		})
+	}
+	return sc.Err()
+}
+
+// Run consumes the stream into the detectors and lands their findings
+// every interval, until ctx ends.
+func (t *Telecom) Run(ctx context.Context, interval time.Duration) error {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				t.land(context.Background(), true) // everything found before the end
+				return
+			case <-tick.C:
+				t.land(ctx, false)
+			}
+		}
+	}()
+	err := t.bus.Consume(ctx, CDRStream, "telecom-detectors", func(subject string, data []byte) error {
+		orgID, err := strconv.ParseInt(strings.TrimPrefix(subject, CDRSubject+"."), 10, 64)
+		if err != nil {
+			t.log.Error("call records on an unexpected subject; dropped", "subject", subject)
+			return nil
+		}
+		eng, err := t.engine(ctx, orgID)
+		if err != nil {
+			return err
+		}
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		return decodeCDRs(data, eng.Add)
+	})
+	<-done
+	return err
+}
+
+// engine returns the detector engine of an operator, made on first use.
+func (t *Telecom) engine(ctx context.Context, orgID int64) (*telecom.Engine, error) {
+	t.mu.Lock()
+	eng := t.engines[orgID]
+	t.mu.Unlock()
+	if eng != nil {
+		return eng, nil
+	}
+	org, err := t.store.OrgByID(ctx, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("worker: operator %d: %w", orgID, err)
+	}
+	viewer := auth.Principal{Org: org, Role: auth.Analyst}
+	eng = telecom.NewEngine(telecom.Config{DefaultRegion: t.region, Known: known{t.registry, viewer}})
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if have := t.engines[orgID]; have != nil {
+		return have, nil
+	}
+	t.engines[orgID], t.orgs[orgID] = eng, org
+	return eng, nil
+}
+
+// known lets the detectors ask the registry, as the operator sees it.
+type known struct {
+	reg    *registry.Registry
+	viewer auth.Principal
+}
+
+func (k known) Risk(ind indicator.Indicator) (int, bool) {
+	s, ok := k.reg.Lookup(ind, k.viewer)
+	return s.Score, ok && s.Signals > 0
+}
+
+// land drains every engine and writes its suspects to the registry and its
+// warnings to the store; final flushes every engine first.
+func (t *Telecom) land(ctx context.Context, final bool) {
+	type found struct {
+		org      auth.Org
+		suspects []telecom.Suspect
+		warnings []telecom.Warning
+	}
+	var all []found
+	t.mu.Lock()
+	// Engines re-score a busy line only as its traffic grows by an eighth;
+	// a flush a second re-scores the rest, so that a line that has crossed
+	// a threshold is found within about a second however the traffic flows.
+	flush := final || time.Since(t.flushed) >= time.Second
+	if flush {
+		t.flushed = time.Now()
+	}
+	for id, eng := range t.engines {
+		if flush {
+			eng.Flush()
+		}
+		s, w := eng.Drain()
+		if len(s)+len(w) > 0 {
+			all = append(all, found{t.orgs[id], s, w})
+		}
+	}
+	t.mu.Unlock()
+	for _, f := range all {
+		if err := t.landSuspects(ctx, f.org, f.suspects); err != nil {
+			t.log.Error("suspects not landed", "org", f.org.Name, "count", len(f.suspects), "err", err)
+		}
+		if err := t.landWarnings(ctx, f.warnings); err != nil {
+			t.log.Error("warnings not landed", "org", f.org.Name, "count", len(f.warnings), "err", err)
+		}
+	}
+}
+
+// SuspectSignal turns a detector's suspect into a telecom-sector signal of
+// the operator that saw it. A rising score makes a new signal (one per
+// tenth of the scale); re-draining the same finding is harmless.
+func SuspectSignal(org auth.Org, s telecom.Suspect, now time.Time) registry.Signal {
+	return registry.Signal{
+		ID:         fmt.Sprintf("telecom/%d/%s/%s/%d", org.ID, s.Detector, s.Indicator.Value(), s.Score/10),
+		Indicator:  s.Indicator,
+		OrgID:      org.ID,
+		Sector:     org.Sector,
+		Source:     "detector:" + s.Detector,
+		Confidence: float64(s.Score) / 100,
+		TLP:        auth.TLPGreen,
+		Evidence:   strings.Join(s.Reasons, "; "),
+		FirstSeen:  s.FirstSeen.UTC(),
+		LastSeen:   s.LastSeen.UTC(),
+		Expires:    s.LastSeen.UTC().Add(30 * 24 * time.Hour),
+		Received:   now.UTC(),
+	}
+}
+
+func (t *Telecom) landSuspects(ctx context.Context, org auth.Org, ss []telecom.Suspect) error {
+	if len(ss) == 0 {
+		return nil
+	}
+	now := time.Now()
+	sigs := make([]registry.Signal, len(ss))
+	for i, s := range ss {
+		sigs[i] = SuspectSignal(org, s, now)
+	}
+	_, err := t.registry.Submit(ctx, sigs, nil)
+	return err
+}
+
+func (t *Telecom) landWarnings(ctx context.Context, ws []telecom.Warning) error {
+	if len(ws) == 0 {
+		return nil
+	}
+	orgs, err := t.store.ListOrgs(ctx)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	issued := make([]telecom.Issued, len(ws))
+	for i, w := range ws {
+		region := indicator.Area(w.Subscriber)
+		issued[i] = telecom.Issued{ID: telecom.IssuedID(w), Warning: w, Region: region, OrgID: RouteTo(orgs, region), Raised: now}
+	}
+	_, err = t.store.AddWarnings(ctx, issued)
+	return err
+}
+
+// Exposure lists a subscriber's recent contacts with suspect lines, across
+// every operator's detectors: what a bank asks before releasing a large
+// transfer.
+func (t *Telecom) Exposure(subscriber indicator.Indicator, since time.Time) []telecom.Contact {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []telecom.Contact
+	for _, eng := range t.engines {
+		out = append(out, eng.Exposure(subscriber, since)...)
+	}
+	return out
+}
+
+// RouteTo picks the police organisation that answers for region: the one
+// whose own region covers it most narrowly ("CN-JS" before "CN"), a
+// nationwide police organisation otherwise, 0 when there is none.
+func RouteTo(orgs []auth.Org, region string) int64 {
+	best, bestLen := int64(0), -1
+	for _, o := range orgs {
+		if o.Sector != auth.Police {
+			continue
+		}
+		covers := o.Region == "" || o.Region == region || strings.HasPrefix(region, o.Region+"-")
+		if covers && len(o.Region) > bestLen {
+			best, bestLen = o.ID, len(o.Region)
+		}
+	}
+	return best
+}
+
+// Records returns how many call records the detectors have taken in.
+func (t *Telecom) Records() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for _, eng := range t.engines {
+		st := eng.Stats()
+		n += st.Records + st.Duplicates + st.Late + st.Ignored
+	}
+	return n
+}
