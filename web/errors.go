@@ -11,6 +11,7 @@ import (
 	"github.com/fanzha/fanzha/indicator"
 	"github.com/fanzha/fanzha/registry"
 	"github.com/fanzha/fanzha/store"
+	"github.com/fanzha/fanzha/worker"
 )
 
 // Error codes of the one JSON error shape
@@ -60,6 +61,7 @@ func classify(err error) *Error {
 		fe  *registry.FieldError
 		de  *auth.Denied
 		mbe *http.MaxBytesError
+		in  *worker.InputError
 	)
 	switch {
 	case errors.As(err, &we):
@@ -70,6 +72,11 @@ func classify(err error) *Error {
 		return errorf(CodeInvalid, fe.Field, fe.Reason)
 	case errors.As(err, &de):
 		return errorf(CodeForbidden, "", de.Error())
+	case errors.As(err, &in):
+		if e := classify(in.Err); e != nil {
+			return e
+		}
+		return errorf(CodeInvalid, "", in.Error())
 	case errors.As(err, &mbe):
 		return errorf(CodeTooLarge, "", "request body larger than "+strconv.FormatInt(mbe.Limit, 10)+" bytes")
 	case errors.Is(err, store.ErrNotFound):

@@ -87,14 +87,19 @@ func (t *Telecom) Ingest(ctx context.Context, org auth.Org, r io.Reader, f recor
 		ids, data = ids[:0], data[:0]
 		return err
 	}
+	var pubErr error
 	sum, err := telecom.ReadCDRs(r, f, indicator.Options{DefaultRegion: t.region}, func(c telecom.CDR) error {
 		batch = append(batch, c)
 		if len(batch) == cdrBatch {
-			return flush()
+			pubErr = flush()
+			return pubErr
 		}
 		return nil
 	})
 	if err != nil {
+		if pubErr == nil {
+			err = &InputError{err}
+		}
 		return sum, err
 	}
 	if err := flush(); err != nil {
@@ -107,6 +112,13 @@ func (t *Telecom) Ingest(ctx context.Context, org auth.Org, r io.Reader, f recor
 	}
 	return sum, nil
 }
+
+// InputError is an Ingest failure caused by the input itself (a missing
+// column, a broken file), not by the stream: the sender must fix it.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
 
 // wireCDR is a normalised record on the stream: numbers already E.164, so
 // the consumer need not parse them again.
