@@ -258,7 +258,7 @@ func (d *db) warningFilter(q WarningQuery, arg func(any) string) []string {
 	}
 	if q.Open {
 		// A literal, so PostgreSQL can match the partial index warnings_open.
-		where = append(where, `TRUE`)
+		where = append(where, `outcome = ''`)
 	}
 	if !q.Subscriber.IsZero() {
 		where = append(where, `subscriber_kind = `+arg(int64(q.Subscriber.Kind()))+` AND subscriber_value = `+arg(q.Subscriber.Value()))
