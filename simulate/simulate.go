@@ -26,6 +26,7 @@ import (
 type Org struct {
 	Name   string
 	Sector auth.Sector
+	Region string // ISO 3166-2 area it answers for; "" nationwide
 	Roles  []auth.Role
 }
 
@@ -68,14 +69,15 @@ type Scenario struct {
 }
 
 var orgs = []Org{
-	{"Shanghai Public Security Bureau", auth.Police, []auth.Role{auth.Admin, auth.Supervisor, auth.Analyst}},
-	{"Jiangsu Anti-Fraud Centre", auth.Police, []auth.Role{auth.Analyst}},
-	{"Bank of Huadong", auth.Finance, []auth.Role{auth.Analyst, auth.Contributor}},
-	{"Yangtze Pay", auth.Finance, []auth.Role{auth.ReadOnly}},
-	{"Eastern Mobile", auth.Telecom, []auth.Role{auth.Analyst, auth.Contributor}},
-	{"Netlink Chat", auth.Internet, []auth.Role{auth.Analyst}},
-	{"Shanghai People's Procuratorate", auth.Judicial, []auth.Role{auth.Analyst}},
-	{"Financial Regulatory Office", auth.Regulator, []auth.Role{auth.Admin}},
+	{"Shanghai Public Security Bureau", auth.Police, "CN-SH", []auth.Role{auth.Admin, auth.Supervisor, auth.Analyst}},
+	{"Jiangsu Anti-Fraud Centre", auth.Police, "CN-JS", []auth.Role{auth.Analyst}},
+	{"National Anti-Fraud Centre", auth.Police, "", []auth.Role{auth.Supervisor}},
+	{"Bank of Huadong", auth.Finance, "", []auth.Role{auth.Analyst, auth.Contributor}},
+	{"Yangtze Pay", auth.Finance, "", []auth.Role{auth.ReadOnly}},
+	{"Eastern Mobile", auth.Telecom, "", []auth.Role{auth.Analyst, auth.Contributor}},
+	{"Netlink Chat", auth.Internet, "", []auth.Role{auth.Analyst}},
+	{"Shanghai People's Procuratorate", auth.Judicial, "", []auth.Role{auth.Analyst}},
+	{"Financial Regulatory Office", auth.Regulator, "", []auth.Role{auth.Admin}},
 }
 
 // ringPlans are the shapes of fraud seen in China and South-East Asia.

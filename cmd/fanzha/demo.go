@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/fanzha/fanzha/auth"
 	"github.com/fanzha/fanzha/simulate"
+	"github.com/fanzha/fanzha/store"
 )
 
 func runDemo(ctx context.Context, args []string, out io.Writer) error {
@@ -66,7 +68,7 @@ func loadScenario(ctx context.Context, a *app, sc simulate.Scenario, out io.Writ
 	var tokens []demoToken
 	writer := map[string]string{} // org -> a token that may submit
 	for _, o := range sc.Orgs {
-		org, err := a.store.CreateOrg(ctx, auth.Org{Name: o.Name, Sector: o.Sector, Created: time.Now().UTC()})
+		org, err := a.store.CreateOrg(ctx, auth.Org{Name: o.Name, Sector: o.Sector, Region: o.Region, Created: time.Now().UTC()})
 		if err != nil {
 			return nil, err
 		}
@@ -119,11 +121,54 @@ func loadScenario(ctx context.Context, a *app, sc simulate.Scenario, out io.Writ
 			return nil, fmt.Errorf("file report %s: HTTP %d: %s", r.Report.ID, code, resp)
 		}
 	}
+	calls, err := loadCalls(ctx, a, call, writer["Eastern Mobile"], out)
+	if err != nil {
+		return nil, err
+	}
 	inds, sigs := a.registry.Index().Len()
 	fmt.Fprintf(out, "\nfanzha demo: %d organisations, %d fraud rings, %d agency signals, %d reports (%d from the public)\n",
 		len(sc.Orgs), len(sc.Rings), signals, len(sc.Reports), public)
+	fmt.Fprint(out, calls)
 	fmt.Fprintf(out, "registry: %d indicators, %d signals\n", inds, sigs)
 	return tokens, nil
+}
+
+// loadCalls sends a simulated day of an operator's call records through
+// POST /api/v1/ingest/cdr and waits for the detectors to land what they
+// find: fraud lines in the registry, warnings in the police queues.
+func loadCalls(ctx context.Context, a *app, call func(method, path, token, ct string, body []byte, from int) (int, []byte), token string, out io.Writer) (string, error) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write(simulate.CDRColumns)
+	truth, err := simulate.GenerateTelecom(simulate.TelecomConfig{Subscribers: 8000, Days: 1, Seed: 20261127, FraudShare: 0.02,
+		Start: time.Now().Add(-25 * time.Hour)}, func(rec []string) error { return w.Write(rec) })
+	if err != nil {
+		return "", err
+	}
+	w.Flush()
+	if code, resp := call("POST", "/api/v1/ingest/cdr", token, "text/csv", buf.Bytes(), 0); code != http.StatusOK {
+		return "", fmt.Errorf("load call records: HTTP %d: %s", code, resp)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for a.telecom.Records() < truth.Records {
+		if time.Now().After(deadline) {
+			return "", fmt.Errorf("the detectors took in %d of %d call records in a minute", a.telecom.Records(), truth.Records)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(1200 * time.Millisecond) // one landing after the last flush
+	ws, err := a.store.SearchWarnings(ctx, store.WarningQuery{Limit: 1000})
+	if err != nil {
+		return "", err
+	}
+	routed := 0
+	for _, x := range ws {
+		if x.OrgID != 0 {
+			routed++
+		}
+	}
+	return fmt.Sprintf("telecom: %d call records from Eastern Mobile (%d fraud lines in the ground truth); %d early warnings raised, %d routed to police\n",
+		truth.Records, len(truth.FraudLines), len(ws), routed), nil
 }
 
 func printTokens(out io.Writer, tokens []demoToken, base string) {
@@ -147,6 +192,8 @@ func printTryIt(out io.Writer, base string, tokens []demoToken, sc simulate.Scen
 	fmt.Fprintf(out, "  curl -s -H 'Authorization: Bearer %s' '%s/api/v1/indicators/domain/%s'\n", tok, base, ring.Domains[0])
 	fmt.Fprintf(out, "  curl -s -H 'Authorization: Bearer %s' '%s/api/v1/reports?typology=%s&limit=3'\n", tok, base, ring.Typology)
 	fmt.Fprintf(out, "  curl -s -H 'Authorization: Bearer %s' '%s/api/v1/audit?limit=5'\n", tok, base)
+	fmt.Fprintf(out, "  curl -s -H 'Authorization: Bearer %s' '%s/api/v1/warnings?grade=high&limit=3'\n", tok, base)
+	fmt.Fprintf(out, "  curl -s -H 'Authorization: Bearer %s' '%s/api/v1/warnings/stats'\n", tok, base)
 	fmt.Fprintf(out, "\nCtrl-C stops the demo and deletes its database.\n")
 }
 

@@ -64,7 +64,7 @@ func TestDemoScenario(t *testing.T) {
 	if s, ok := a.registry.Lookup(stale, police); !ok || s.Score != 0 || s.Expired != 1 {
 		t.Errorf("expired signal: known=%v %+v", ok, s)
 	}
-	if !strings.Contains(out.String(), "8 organisations") {
+	if !strings.Contains(out.String(), "9 organisations") || !strings.Contains(out.String(), "early warnings raised") {
 		t.Errorf("summary: %s", out.String())
 	}
 }
