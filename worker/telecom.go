@@ -10,10 +10,9 @@
 package worker
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -120,60 +119,105 @@ type InputError struct{ Err error }
 func (e *InputError) Error() string { return e.Err.Error() }
 func (e *InputError) Unwrap() error { return e.Err }
 
-// wireCDR is a normalised record on the stream: numbers already E.164, so
-// the consumer need not parse them again.
-type wireCDR struct {
-	ID       string `json:"id"`
-	Start    int64  `json:"t"` // unix seconds
-	Zone     int    `json:"z"` // offset east of UTC, seconds
-	CallerK  uint8  `json:"ck,omitempty"`
-	Caller   string `json:"c"`
-	CalleeK  uint8  `json:"ek,omitempty"`
-	Callee   string `json:"e"`
-	Duration int64  `json:"d"`
-	SMS      bool   `json:"s,omitempty"`
-	IMEI     string `json:"imei,omitempty"`
-	IMSI     string `json:"imsi,omitempty"`
-	Cell     string `json:"cell,omitempty"`
-	Trunk    string `json:"trunk,omitempty"`
-	Origin   string `json:"o,omitempty"`
-}
+// The wire form of call records on the stream: normalised records (numbers
+// already E.164, so the consumer need not parse them again), each field
+// length-prefixed. It is several times cheaper than JSON both ways, which
+// matters at a hundred thousand records a second on two cores.
+const wireVersion = 1
 
 func encodeCDRs(cs []telecom.CDR) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	buf := make([]byte, 0, 160*len(cs)+1)
+	buf = append(buf, wireVersion)
+	str := func(s string) {
+		buf = binary.AppendUvarint(buf, uint64(len(s)))
+		buf = append(buf, s...)
+	}
 	for _, c := range cs {
 		_, off := c.Start.Zone()
-		enc.Encode(wireCDR{
-			ID: c.ID, Start: c.Start.Unix(), Zone: off,
-			CallerK: uint8(c.Caller.Kind()), Caller: c.Caller.Value(),
-			CalleeK: uint8(c.Callee.Kind()), Callee: c.Callee.Value(),
-			Duration: int64(c.Duration / time.Second), SMS: c.SMS,
-			IMEI: c.CallerIMEI, IMSI: c.CallerIMSI, Cell: c.Cell, Trunk: c.Trunk, Origin: c.OriginCountry,
-		})
+		str(c.ID)
+		buf = binary.AppendVarint(buf, c.Start.Unix())
+		buf = binary.AppendVarint(buf, int64(off))
+		buf = append(buf, byte(c.Caller.Kind()), byte(c.Callee.Kind()))
+		str(c.Caller.Value())
+		str(c.Callee.Value())
+		buf = binary.AppendUvarint(buf, uint64(c.Duration/time.Second))
+		sms := byte(0)
+		if c.SMS {
+			sms = 1
+		}
+		buf = append(buf, sms)
+		str(c.CallerIMEI)
+		str(c.CallerIMSI)
+		str(c.Cell)
+		str(c.Trunk)
+		str(c.OriginCountry)
 	}
-	return buf.Bytes()
+	return buf
 }
 
+var errWire = errors.New("worker: undecodable call records on the stream")
+
 func decodeCDRs(data []byte, fn func(telecom.CDR)) error {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		var w wireCDR
-		if err := json.Unmarshal(sc.Bytes(), &w); err != nil {
-			return fmt.Errorf("worker: undecodable record on the stream: %w", err)
-		}
-		zone := time.FixedZone("", w.Zone)
-		fn(telecom.CDR{
-			ID: w.ID, Start: time.Unix(w.Start, 0).In(zone),
-			// Stored, not Parse: these values were normalised at ingest.
-			Caller: indicator.Stored(indicator.Kind(w.CallerK), w.Caller),
-			Callee: indicator.Stored(indicator.Kind(w.CalleeK), w.Callee),
-			Duration: time.Duration(w.Duration) * time.Second, SMS: w.SMS,
-			CallerIMEI: w.IMEI, CallerIMSI: w.IMSI, Cell: w.Cell, Trunk: w.Trunk, OriginCountry: w.Origin,
-		})
+	if len(data) == 0 || data[0] != wireVersion {
+		return errWire
 	}
-	return sc.Err()
+	p := data[1:]
+	bad := false
+	str := func() string {
+		n, k := binary.Uvarint(p)
+		if k <= 0 || uint64(len(p)-k) < n {
+			bad = true
+			return ""
+		}
+		s := string(p[k : k+int(n)])
+		p = p[k+int(n):]
+		return s
+	}
+	varint := func() int64 {
+		v, k := binary.Varint(p)
+		if k <= 0 {
+			bad = true
+			return 0
+		}
+		p = p[k:]
+		return v
+	}
+	zones := map[int64]*time.Location{}
+	for len(p) > 0 && !bad {
+		var c telecom.CDR
+		c.ID = str()
+		start, off := varint(), varint()
+		if len(p) < 2 {
+			return errWire
+		}
+		ck, ek := indicator.Kind(p[0]), indicator.Kind(p[1])
+		p = p[2:]
+		// Stored, not Parse: these values were normalised at ingest.
+		c.Caller = indicator.Stored(ck, str())
+		c.Callee = indicator.Stored(ek, str())
+		d, k := binary.Uvarint(p)
+		if k <= 0 || len(p) < k+1 {
+			return errWire
+		}
+		c.Duration = time.Duration(d) * time.Second
+		c.SMS = p[k] == 1
+		p = p[k+1:]
+		c.CallerIMEI, c.CallerIMSI, c.Cell, c.Trunk, c.OriginCountry = str(), str(), str(), str(), str()
+		if bad {
+			break
+		}
+		loc := zones[off]
+		if loc == nil {
+			loc = time.FixedZone("", int(off))
+			zones[off] = loc
+		}
+		c.Start = time.Unix(start, 0).In(loc)
+		fn(c)
+	}
+	if bad {
+		return errWire
+	}
+	return nil
 }
 
 // Run consumes the stream into the detectors and lands their findings
@@ -205,8 +249,13 @@ func (t *Telecom) Run(ctx context.Context, interval time.Duration) error {
 			return err
 		}
 		t.mu.Lock()
-		defer t.mu.Unlock()
-		return decodeCDRs(data, eng.Add)
+		err = decodeCDRs(data, eng.Add)
+		t.mu.Unlock()
+		if err != nil {
+			// Delivering it again cannot help: say so and move on.
+			t.log.Error("undecodable call records dropped from the stream", "subject", subject, "bytes", len(data))
+		}
+		return nil
 	})
 	<-done
 	return err
