@@ -10,6 +10,7 @@
 package worker
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -249,11 +250,22 @@ func (t *Telecom) Run(ctx context.Context, interval time.Duration) error {
 			return err
 		}
 		t.mu.Lock()
-		err = decodeCDRs(data, eng.Add)
-		t.mu.Unlock()
-		if err != nil {
-			// Delivering it again cannot help: say so and move on.
-			t.log.Error("undecodable call records dropped from the stream", "subject", subject, "bytes", len(data))
+		defer t.mu.Unlock()
+		if len(data) > 0 && data[0] == wireVersion {
+			if err := decodeCDRs(data, eng.Add); err != nil {
+				// Delivering it again cannot help: say so and move on.
+				t.log.Error("undecodable call records dropped from the stream", "subject", subject, "bytes", len(data))
+			}
+			return nil
+		}
+		// Published straight to JetStream by an operator's own system:
+		// NDJSON `cdr` records, parsed like any other input.
+		sum, err := telecom.ReadCDRs(bytes.NewReader(data), records.NDJSON, indicator.Options{DefaultRegion: t.region}, func(c telecom.CDR) error {
+			eng.Add(c)
+			return nil
+		})
+		if err != nil || sum.Rejected > 0 {
+			t.log.Warn("call records rejected from the stream", "subject", subject, "accepted", sum.Accepted, "rejected", sum.Rejected, "first", firstErr(sum), "err", err)
 		}
 		return nil
 	})
@@ -411,6 +423,13 @@ func RouteTo(orgs []auth.Org, region string) int64 {
 		}
 	}
 	return best
+}
+
+func firstErr(s records.Summary) string {
+	if len(s.Errors) == 0 {
+		return ""
+	}
+	return s.Errors[0].Error()
 }
 
 // Records returns how many call records the detectors have taken in.

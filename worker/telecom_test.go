@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -157,5 +158,44 @@ func TestRouteTo(t *testing.T) {
 	}
 	if got := RouteTo(orgs[2:3], "CN-ZJ"); got != 0 {
 		t.Errorf("routed to a bank: %d", got)
+	}
+}
+
+// TestStreamNDJSON: an operator's system publishing `cdr` records as NDJSON
+// straight to fanzha.cdr.<organisation id> reaches the detectors too.
+func TestStreamNDJSON(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	op, _ := st.CreateOrg(ctx, auth.Org{Name: "op", Sector: auth.Telecom, Created: time.Now()})
+	reg, _ := registry.Open(ctx, st)
+	bus, err := stream.Open(ctx, stream.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bus.Close()
+	tel, err := NewTelecom(ctx, bus, reg, st, "CN", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	go tel.Run(runCtx, 20*time.Millisecond)
+	msg := []byte(`{"id":"n1","start":"2026-11-20T09:15:00+08:00","caller":"138 0013 8000","callee":"+86 139 0000 0000","duration":"61"}` + "\n" +
+		`{"id":"n2","start":"2026-11-20T09:16:00+08:00","caller":"+8613800138000","callee":"13900000001","duration":0}` + "\n" +
+		`{"id":"bad","start":"soon"}` + "\n")
+	if err := bus.Publish(ctx, CDRSubject+"."+strconv.FormatInt(op.ID, 10), "ext-1", msg); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for tel.Records() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the detectors took in %d of 2 records", tel.Records())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
