@@ -91,7 +91,7 @@ func ReportSignals(r *Report, orgID int64, sector auth.Sector, opts indicator.Op
 	if r.Typology != "" && !ValidTypology(r.Typology) {
 		return nil, nil, nil, &FieldError{"typology", fmt.Sprintf("unknown typology %q (want one of %s)", r.Typology, strings.Join(Typologies, ", "))}
 	}
-	if r.Region != "" && !validRegion(r.Region) {
+	if r.Region != "" && !ValidRegion(r.Region) {
 		return nil, nil, nil, &FieldError{"region", fmt.Sprintf("want an ISO 3166 code like CN or CN-JS, got %q", r.Region)}
 	}
 	if len(r.Narrative) > 20000 {
@@ -189,7 +189,9 @@ func payee(p Payment, opts indicator.Options) (indicator.Indicator, error) {
 	return opts.Parse(indicator.BankAccount, p.To)
 }
 
-func validRegion(s string) bool {
+// ValidRegion reports whether s is an ISO 3166-1 alpha-2 ("CN") or
+// 3166-2 ("CN-JS") code, the regions reports and organisations carry.
+func ValidRegion(s string) bool {
 	country, sub, hasSub := strings.Cut(s, "-")
 	if len(country) != 2 || !isUpperAlpha(country) {
 		return false

@@ -25,6 +25,7 @@ func runOrg(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("org "+args[0], flag.ContinueOnError)
 	db := dbFlag(fs)
 	sector := fs.String("sector", "", "one of "+joinNames(auth.Sectors()))
+	region := fs.String("region", "", "ISO 3166-2 area the organisation answers for, e.g. CN-JS (police: where early warnings are routed); empty: nationwide")
 	pos, err := parseFlags(fs, args[1:], out)
 	if err != nil {
 		return err
@@ -43,7 +44,10 @@ func runOrg(ctx context.Context, args []string, out io.Writer) error {
 		if err != nil {
 			return usagef("%v", err)
 		}
-		o, err := st.CreateOrg(ctx, auth.Org{Name: pos[0], Sector: sec, Created: time.Now().UTC()})
+		if *region != "" && !registry.ValidRegion(*region) {
+			return usagef("--region wants an ISO 3166 code like CN or CN-JS, got %q", *region)
+		}
+		o, err := st.CreateOrg(ctx, auth.Org{Name: pos[0], Sector: sec, Region: *region, Created: time.Now().UTC()})
 		if err != nil {
 			return err
 		}
@@ -55,9 +59,13 @@ func runOrg(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tSECTOR\tCREATED")
+		fmt.Fprintln(tw, "ID\tNAME\tSECTOR\tREGION\tCREATED")
 		for _, o := range orgs {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", o.ID, o.Name, o.Sector, o.Created.Format(time.DateOnly))
+			area := o.Region
+			if area == "" {
+				area = "nationwide"
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", o.ID, o.Name, o.Sector, area, o.Created.Format(time.DateOnly))
 		}
 		return tw.Flush()
 	}

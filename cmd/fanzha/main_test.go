@@ -48,6 +48,15 @@ func TestOrgTokenAuditLookup(t *testing.T) {
 	if _, err := runCLI(t, "org", "add", "Jiangsu PSB", "--sector", "police", "--db", db); err == nil {
 		t.Error("adding an organisation twice succeeded")
 	}
+	if out, err := runCLI(t, "org", "add", "Suzhou PSB", "--sector", "police", "--region", "CN-JS", "--db", db); err != nil {
+		t.Fatalf("org add --region: %s %v", out, err)
+	}
+	if _, err := runCLI(t, "org", "add", "Y", "--sector", "police", "--region", "Jiangsu", "--db", db); err == nil {
+		t.Error("a region that is not an ISO code was accepted")
+	}
+	if out, _ := runCLI(t, "org", "list", "--db", db); !strings.Contains(out, "CN-JS") || !strings.Contains(out, "nationwide") {
+		t.Errorf("org list:\n%s", out)
+	}
 	if _, err := runCLI(t, "org", "add", "X", "--sector", "bakery", "--db", db); err == nil || !strings.Contains(err.Error(), "bakery") {
 		t.Errorf("bad sector: %v", err)
 	}
