@@ -63,7 +63,7 @@ func (e *Engine) profile(l *line) profile {
 	if len(l.in) > 0 && (p.first == 0 || l.in[0].t < p.first) {
 		p.first = l.in[0].t
 	}
-	agg := func(peer *line) *peerAgg {
+	agg := func(peer uint32) *peerAgg {
 		i, ok := e.peerIdx[peer]
 		if !ok {
 			i = int32(len(e.peers))
@@ -623,7 +623,7 @@ func (e *Engine) checkKnown(l *line) {
 		return
 	}
 	l.expire(e.cutoff())
-	peers := map[*line]bool{}
+	peers := map[uint32]bool{}
 	for _, x := range l.out {
 		peers[x.peer] = true
 	}

@@ -169,7 +169,14 @@ type Engine struct {
 	now     uint32
 	sweepAt uint32
 
-	lines   map[indicator.Indicator]*line
+	lines map[indicator.Indicator]*line
+	// byIdx holds every line at its idx. Traffic events name the other
+	// party by this index rather than a pointer, so the millions of them in
+	// the window hold no pointers and the garbage collector never scans
+	// them. An index is freed only when its line is dropped, which happens
+	// once every event naming it has expired.
+	byIdx   []*line
+	freeIdx []uint32
 	flagged map[indicator.Indicator]*lineSuspect
 	devices map[string]*device
 	cells   map[string]*cellState
@@ -181,7 +188,7 @@ type Engine struct {
 	stats   Stats
 
 	// scratch for evaluations
-	peerIdx map[*line]int32
+	peerIdx map[uint32]int32
 	peers   []peerAgg
 	durs    []uint32
 	times   []uint32
@@ -195,13 +202,14 @@ func NewEngine(cfg Config) *Engine {
 		opts:    indicator.Options{DefaultRegion: cfg.DefaultRegion},
 		window:  uint32(cfg.Window / time.Second),
 		lines:   make(map[indicator.Indicator]*line),
+		byIdx:   []*line{nil}, // index 0 names no line
 		flagged: make(map[indicator.Indicator]*lineSuspect),
 		devices: make(map[string]*device),
 		cells:   make(map[string]*cellState),
 		trunks:  make(map[string]*trunkStat),
 		warns:   make(map[pairKey]*warnState),
 		intl:    make(map[string]bool),
-		peerIdx: make(map[*line]int32),
+		peerIdx: make(map[uint32]int32),
 		loc:     time.UTC,
 	}
 	if cc := phonenumbers.GetCountryCodeForRegion(cfg.DefaultRegion); cc > 0 {
@@ -230,7 +238,7 @@ var homeMCCs = map[string][]string{
 // ev is one call or SMS in a line's window: 24 bytes, kept twice (at the
 // caller and at the callee).
 type ev struct {
-	peer *line
+	peer uint32 // index of the other party's line in Engine.byIdx
 	t    uint32 // seconds since Engine.base
 	meta uint32 // duration in seconds | evSMS | evSpoof
 	idh  uint32 // hash of the record id (outgoing side only), for re-sent records
@@ -250,7 +258,8 @@ func (x ev) answered() bool { return !x.sms() && x.dur() > 0 }
 // line is the state of one number.
 type line struct {
 	ind     indicator.Indicator
-	out, in []ev // sorted by t
+	idx     uint32 // its place in Engine.byIdx
+	out, in []ev   // sorted by t
 
 	outSeq, evalSeq uint32 // outgoing records seen, and at the last evaluation
 	kind            uint8
@@ -448,9 +457,9 @@ func (e *Engine) Add(c CDR) {
 	if !c.SMS && e.spoofed(c, caller) {
 		meta |= evSpoof
 	}
-	x := ev{peer: callee, t: t, meta: meta, idh: idh}
+	x := ev{peer: callee.idx, t: t, meta: meta, idh: idh}
 	insert(&caller.out, x)
-	insert(&callee.in, ev{peer: caller, t: t, meta: meta})
+	insert(&callee.in, ev{peer: caller.idx, t: t, meta: meta})
 	caller.outSeq++
 	if t > caller.last {
 		caller.last = t
@@ -531,9 +540,20 @@ func (e *Engine) line(ind indicator.Indicator) *line {
 		}
 	}
 	l.sus = e.flagged[ind]
+	if n := len(e.freeIdx); n > 0 {
+		l.idx = e.freeIdx[n-1]
+		e.freeIdx = e.freeIdx[:n-1]
+		e.byIdx[l.idx] = l
+	} else {
+		l.idx = uint32(len(e.byIdx))
+		e.byIdx = append(e.byIdx, l)
+	}
 	e.lines[ind] = l
 	return l
 }
+
+// at returns the line an event names.
+func (e *Engine) at(idx uint32) *line { return e.byIdx[idx] }
 
 // describe works out, once, whether a line is a company service number or
 // premium rate; it costs microseconds, so only lines being scored ask.
@@ -561,7 +581,7 @@ func (e *Engine) describe(l *line) {
 func (l *line) isDup(t, idh uint32, peer *line) bool {
 	i := sort.Search(len(l.out), func(i int) bool { return l.out[i].t >= t })
 	for ; i < len(l.out) && l.out[i].t == t; i++ {
-		if l.out[i].idh == idh && l.out[i].peer == peer {
+		if l.out[i].idh == idh && l.out[i].peer == peer.idx {
 			return true
 		}
 	}
@@ -610,12 +630,20 @@ func insert(s *[]ev, x ev) {
 func (e *Engine) sweep() {
 	e.sweepAt = e.now + e.window/4 + 1
 	cut := e.cutoff()
+	var dropped []uint32
 	for ind, l := range e.lines {
 		l.expire(cut)
 		if len(l.out) == 0 && len(l.in) == 0 {
 			delete(e.lines, ind)
+			dropped = append(dropped, l.idx)
 		}
 	}
+	// Free the indices only now that every line has expired its events:
+	// none still names a dropped line.
+	for _, i := range dropped {
+		e.byIdx[i] = nil
+	}
+	e.freeIdx = append(e.freeIdx, dropped...)
 	for k, d := range e.devices {
 		d.expire(cut)
 		if len(d.sims) == 0 {

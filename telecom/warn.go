@@ -84,7 +84,7 @@ func (e *Engine) rebuildContacts(l *line, s *lineSuspect, full bool) {
 	for pass, evs := range [2][]ev{l.out, l.in} {
 		suspectCalled := pass == 0
 		for _, x := range evs {
-			p := x.peer
+			p := e.at(x.peer)
 			if p.kind&kShort != 0 || p.sus != nil || !counts(s, x, suspectCalled) {
 				continue
 			}
@@ -231,7 +231,7 @@ func (e *Engine) Exposure(subscriber indicator.Indicator, since time.Time) []Con
 	for pass, evs := range [2][]ev{l.out, l.in} {
 		outgoing := pass == 0
 		for _, x := range evs {
-			s := x.peer.sus
+			s := e.at(x.peer).sus
 			if x.t < from || s == nil || !counts(s, x, !outgoing) {
 				continue
 			}
