@@ -182,3 +182,12 @@ func (b *Bus) Close() {
 		os.RemoveAll(b.tempDir)
 	}
 }
+
+// Delete removes a stream and everything in it (for tests and benchmarks
+// that need a clean start on a shared server).
+func (b *Bus) Delete(ctx context.Context, name string) error {
+	if err := b.js.DeleteStream(ctx, name); err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
+		return fmt.Errorf("stream: delete %s: %w", name, err)
+	}
+	return nil
+}
