@@ -49,7 +49,9 @@ type Telecom struct {
 	mu      sync.Mutex
 	engines map[int64]*telecom.Engine
 	orgs    map[int64]auth.Org
-	flushed time.Time
+	// lastRecords is the record count at the previous landing, flushedAt
+	// at the last flush: equal counts mean the stream is quiet.
+	lastRecords, flushedAt int
 }
 
 // NewTelecom prepares the stream and the detectors. region is the default
@@ -308,7 +310,7 @@ func (k known) Risk(ind indicator.Indicator) (int, bool) {
 }
 
 // land drains every engine and writes its suspects to the registry and its
-// warnings to the store; final flushes every engine first.
+// warnings to the store; final (or a quiet stream) flushes the engines first.
 func (t *Telecom) land(ctx context.Context, final bool) {
 	type found struct {
 		org      auth.Org
@@ -317,12 +319,19 @@ func (t *Telecom) land(ctx context.Context, final bool) {
 	}
 	var all []found
 	t.mu.Lock()
-	// Engines re-score a busy line only as its traffic grows by an eighth;
-	// a flush a second re-scores the rest, so that a line that has crossed
-	// a threshold is found within about a second however the traffic flows.
-	flush := final || time.Since(t.flushed) >= time.Second
+	// Engines re-score a busy line only as its traffic grows by an eighth.
+	// When the stream goes quiet, a flush re-scores the rest, so a line
+	// whose last records crossed a threshold is found at once rather than
+	// when more traffic comes; while records flow, the growth rule does it.
+	records := 0
+	for _, eng := range t.engines {
+		st := eng.Stats()
+		records += st.Records + st.Duplicates + st.Late + st.Ignored
+	}
+	flush := final || (records == t.lastRecords && records != t.flushedAt)
+	t.lastRecords = records
 	if flush {
-		t.flushed = time.Now()
+		t.flushedAt = records
 	}
 	for id, eng := range t.engines {
 		if flush {
