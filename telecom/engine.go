@@ -721,16 +721,7 @@ func (e *Engine) Suspects() []Suspect {
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Score != b.Score {
-			return a.Score > b.Score
-		}
-		if a.Indicator != b.Indicator {
-			return a.Indicator.Value() < b.Indicator.Value()
-		}
-		return a.Detector < b.Detector
-	})
+	SortSuspects(out)
 	return out
 }
 
@@ -740,7 +731,7 @@ func (e *Engine) Warnings() []Warning {
 	for _, w := range e.warns {
 		out = append(out, w.w)
 	}
-	sortWarnings(out)
+	SortWarnings(out)
 	return out
 }
 
@@ -770,7 +761,24 @@ func gradeRank(g string) int {
 	return 0
 }
 
-func sortWarnings(ws []Warning) {
+// SortSuspects orders suspects for people: highest score first, then by
+// number and detector, so that outputs are stable.
+func SortSuspects(out []Suspect) {
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		if a.Indicator != b.Indicator {
+			return a.Indicator.Value() < b.Indicator.Value()
+		}
+		return a.Detector < b.Detector
+	})
+}
+
+// SortWarnings orders warnings for the duty officer: most urgent grade
+// first, then score, then who was contacted first.
+func SortWarnings(ws []Warning) {
 	sort.Slice(ws, func(i, j int) bool {
 		a, b := ws[i], ws[j]
 		if ra, rb := gradeRank(a.Grade), gradeRank(b.Grade); ra != rb {

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -221,35 +220,11 @@ func (j *detectJob) run(ctx context.Context, r io.Reader, f records.Format, opts
 	for _, s := range j.suspects {
 		res.suspects = append(res.suspects, s)
 	}
-	sort.Slice(res.suspects, func(a, b int) bool {
-		x, y := res.suspects[a], res.suspects[b]
-		if x.Score != y.Score {
-			return x.Score > y.Score
-		}
-		if x.Indicator != y.Indicator {
-			return x.Indicator.Value() < y.Indicator.Value()
-		}
-		return x.Detector < y.Detector
-	})
+	telecom.SortSuspects(res.suspects)
 	for _, w := range j.warnings {
 		res.warnings = append(res.warnings, w)
 	}
-	sort.Slice(res.warnings, func(a, b int) bool {
-		x, y := res.warnings[a], res.warnings[b]
-		if rx, ry := gradeRank(x.Grade), gradeRank(y.Grade); rx != ry {
-			return rx > ry
-		}
-		if x.Score != y.Score {
-			return x.Score > y.Score
-		}
-		if !x.FirstContact.Equal(y.FirstContact) {
-			return x.FirstContact.Before(y.FirstContact)
-		}
-		if x.Subscriber != y.Subscriber {
-			return x.Subscriber.Value() < y.Subscriber.Value()
-		}
-		return x.Suspect.Value() < y.Suspect.Value()
-	})
+	telecom.SortWarnings(res.warnings)
 	return res, nil
 }
 
@@ -282,18 +257,6 @@ func (j *detectJob) showProgress(n int, d time.Duration) {
 		line += fmt.Sprintf(", %d%% of the input", min(100, j.read.n*100/j.size))
 	}
 	fmt.Fprint(j.progress, line+"   ")
-}
-
-func gradeRank(g string) int {
-	switch g {
-	case telecom.GradeHigh:
-		return 3
-	case telecom.GradeMedium:
-		return 2
-	case telecom.GradeLow:
-		return 1
-	}
-	return 0
 }
 
 func (r *detectResult) suspectRows() [][]string {
