@@ -52,6 +52,7 @@ type Telecom struct {
 	// lastRecords is the record count at the previous landing, flushedAt
 	// at the last flush: equal counts mean the stream is quiet.
 	lastRecords, flushedAt int
+	pending                []findings // landings that failed, to try again
 }
 
 // NewTelecom prepares the stream and the detectors. region is the default
@@ -310,14 +311,13 @@ func (k known) Risk(ind indicator.Indicator) (int, bool) {
 }
 
 // land drains every engine and writes its suspects to the registry and its
-// warnings to the store; final (or a quiet stream) flushes the engines first.
+// warnings to the store; final (or a quiet stream) flushes the engines
+// first. Findings that cannot be written now are kept and tried again at
+// the next landing: once drained, they exist nowhere else.
 func (t *Telecom) land(ctx context.Context, final bool) {
-	type found struct {
-		org      auth.Org
-		suspects []telecom.Suspect
-		warnings []telecom.Warning
-	}
-	var all []found
+	// A landing runs to its end even when the worker is being stopped.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
 	t.mu.Lock()
 	// Engines re-score a busy line only as its traffic grows by an eighth.
 	// When the stream goes quiet, a flush re-scores the rest, so a line
@@ -333,24 +333,46 @@ func (t *Telecom) land(ctx context.Context, final bool) {
 	if flush {
 		t.flushedAt = records
 	}
+	all := t.pending
+	t.pending = nil
 	for id, eng := range t.engines {
 		if flush {
 			eng.Flush()
 		}
 		s, w := eng.Drain()
 		if len(s)+len(w) > 0 {
-			all = append(all, found{t.orgs[id], s, w})
+			all = append(all, findings{t.orgs[id], s, w})
 		}
 	}
 	t.mu.Unlock()
+	var failed []findings
 	for _, f := range all {
 		if err := t.landSuspects(ctx, f.org, f.suspects); err != nil {
-			t.log.Error("suspects not landed", "org", f.org.Name, "count", len(f.suspects), "err", err)
+			t.log.Error("suspects not landed; will retry", "org", f.org.Name, "count", len(f.suspects), "err", err)
+		} else {
+			f.suspects = nil
 		}
 		if err := t.landWarnings(ctx, f.warnings); err != nil {
-			t.log.Error("warnings not landed", "org", f.org.Name, "count", len(f.warnings), "err", err)
+			t.log.Error("warnings not landed; will retry", "org", f.org.Name, "count", len(f.warnings), "err", err)
+		} else {
+			f.warnings = nil
+		}
+		if len(f.suspects)+len(f.warnings) > 0 {
+			failed = append(failed, f)
 		}
 	}
+	if len(failed) > 0 {
+		t.mu.Lock()
+		t.pending = append(failed, t.pending...)
+		t.mu.Unlock()
+	}
+}
+
+// findings are what one operator's engine found since the last landing.
+type findings struct {
+	org      auth.Org
+	suspects []telecom.Suspect
+	warnings []telecom.Warning
 }
 
 // SuspectSignal turns a detector's suspect into a telecom-sector signal of

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -53,7 +54,7 @@ func TestTelecomEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bus.Close()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	tel, err := NewTelecom(ctx, bus, reg, st, "CN", log)
 	if err != nil {
 		t.Fatal(err)
