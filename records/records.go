@@ -69,14 +69,26 @@ func FormatOf(ct, name string) (Format, bool) {
 }
 
 // Row is one record: its fields by lower-case column name, and the line it
-// started on (1-based; for CSV the header is line 1).
+// started on (1-based; for CSV the header is line 1). A CSV row keeps its
+// values in the order of the header instead of a map of its own: a map a
+// row would cost more than parsing it.
 type Row struct {
 	Line   int
-	Fields map[string]string
+	Fields map[string]string // NDJSON and JSON rows, and rows built by hand
+	cols   map[string]int    // CSV: column positions, shared by every row
+	vals   []string
 }
 
 // Get returns a field with surrounding space trimmed.
-func (r Row) Get(name string) string { return strings.TrimSpace(r.Fields[name]) }
+func (r Row) Get(name string) string {
+	if r.cols != nil {
+		if i, ok := r.cols[name]; ok && i < len(r.vals) {
+			return strings.TrimSpace(r.vals[i])
+		}
+		return ""
+	}
+	return strings.TrimSpace(r.Fields[name])
+}
 
 // LineError is a record that could not be used: where and why.
 type LineError struct {
@@ -104,6 +116,7 @@ type Reader struct {
 	format   Format
 	csv      *csv.Reader
 	header   []string
+	cols     map[string]int
 	lines    *bufio.Reader
 	line     int
 	dec      *json.Decoder
@@ -131,7 +144,6 @@ func NewReader(r io.Reader, f Format, required ...string) (*Reader, error) {
 	case CSV:
 		rd.csv = csv.NewReader(br)
 		rd.csv.FieldsPerRecord = -1
-		rd.csv.ReuseRecord = true
 		head, err := rd.csv.Read()
 		if err == io.EOF {
 			return nil, errors.New("empty CSV: the first line must be a header row")
@@ -140,8 +152,12 @@ func NewReader(r io.Reader, f Format, required ...string) (*Reader, error) {
 			return nil, fmt.Errorf("CSV header: %w", err)
 		}
 		rd.header = make([]string, len(head))
+		rd.cols = make(map[string]int, len(head))
 		for i, h := range head {
 			rd.header[i] = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+			if _, dup := rd.cols[rd.header[i]]; !dup {
+				rd.cols[rd.header[i]] = i // the first of repeated columns wins
+			}
 		}
 		for _, name := range required {
 			if !contains(rd.header, name) {
@@ -198,11 +214,7 @@ func (r *Reader) nextCSV() (Row, error) {
 	if len(rec) != len(r.header) {
 		return Row{}, &LineError{Line: line, Reason: fmt.Sprintf("has %d fields, the header has %d", len(rec), len(r.header))}
 	}
-	fields := make(map[string]string, len(rec))
-	for i, v := range rec {
-		fields[r.header[i]] = v
-	}
-	return Row{Line: line, Fields: fields}, nil
+	return Row{Line: line, cols: r.cols, vals: rec}, nil
 }
 
 func (r *Reader) nextNDJSON() (Row, error) {
