@@ -349,7 +349,7 @@ func (e *Engine) cellCandidate(l *line, p *profile) {
 	cut := e.cutoff()
 	n, nReg, calls := 0, 0, 0
 	for ml, cl := range cs.lines {
-		if cl.at < cut || e.lines[ml.ind] != ml {
+		if cl.at < cut || e.lineOf(ml.ind) != ml {
 			delete(cs.lines, ml)
 			continue
 		}

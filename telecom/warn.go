@@ -217,7 +217,7 @@ func (e *Engine) warn(s *lineSuspect, sub indicator.Indicator, a *contactAgg) {
 // a time (at most one window back), oldest first: what a bank asks before
 // releasing a large transfer. None means no contact with a known suspect.
 func (e *Engine) Exposure(subscriber indicator.Indicator, since time.Time) []Contact {
-	l := e.lines[subscriber]
+	l := e.lineOf(subscriber)
 	if l == nil || !e.started {
 		return nil
 	}
