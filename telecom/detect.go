@@ -389,7 +389,7 @@ func (e *Engine) noteDevice(c CDR, l *line, t uint32) {
 	d := e.devices[c.CallerIMEI]
 	if d == nil {
 		d = &device{}
-		e.devices[c.CallerIMEI] = d
+		e.devices[strings.Clone(c.CallerIMEI)] = d
 	}
 	for i := range d.sims {
 		if d.sims[i].l == l && d.sims[i].imsi == c.CallerIMSI {
@@ -409,7 +409,7 @@ func (e *Engine) noteDevice(c CDR, l *line, t uint32) {
 			return
 		}
 	}
-	d.sims = append(d.sims, simSeen{l: l, imsi: c.CallerIMSI, last: t})
+	d.sims = append(d.sims, simSeen{l: l, imsi: strings.Clone(c.CallerIMSI), last: t})
 	if len(d.sims) >= e.cfg.SIMBoxMinSIMs {
 		e.checkDevice(c.CallerIMEI, d)
 	}
@@ -471,7 +471,7 @@ func (e *Engine) learnTrunk(c CDR, caller *line) {
 	ts := e.trunks[c.Trunk]
 	if ts == nil {
 		ts = &trunkStat{}
-		e.trunks[c.Trunk] = ts
+		e.trunks[strings.Clone(c.Trunk)] = ts
 	}
 	ts.total++
 	if (c.OriginCountry != "" && c.OriginCountry != e.cfg.DefaultRegion) || caller.kind&(kDomestic|kShort) == 0 {
@@ -525,7 +525,7 @@ func (e *Engine) noteSpoof(l *line, c CDR, t uint32) {
 		copy(l.spoofs, l.spoofs[1:])
 		l.spoofs = l.spoofs[:len(l.spoofs)-1]
 	}
-	l.spoofs = append(l.spoofs, spoofEv{t: t, origin: c.OriginCountry, trunk: c.Trunk, imsi: c.CallerIMSI})
+	l.spoofs = append(l.spoofs, spoofEv{t: t, origin: strings.Clone(c.OriginCountry), trunk: strings.Clone(c.Trunk), imsi: strings.Clone(c.CallerIMSI)})
 	n := len(l.spoofs)
 	l.spoofN++
 	if n >= 8 && l.sus != nil && l.sus.det[dSpoof] != nil && l.spoofN%8 != 0 {

@@ -483,7 +483,7 @@ func (e *Engine) Add(c CDR) {
 		e.contact(s, caller, x, false)
 	}
 	if c.Cell != "" && caller.cell != c.Cell {
-		caller.cell = c.Cell
+		caller.cell = strings.Clone(c.Cell)
 	}
 	if x.spoof() {
 		e.noteSpoof(caller, c, t)
@@ -529,6 +529,9 @@ func (e *Engine) line(ind indicator.Indicator) *line {
 	if l := e.lines[k]; l != nil {
 		return l
 	}
+	// The engine keeps what it stores for a whole window: copy the text
+	// out of the record it came in, or each line would pin its record.
+	ind = indicator.Stored(ind.Kind(), strings.Clone(ind.Value()))
 	l := &line{ind: ind}
 	v := ind.Value()
 	switch {
@@ -553,6 +556,10 @@ func (e *Engine) line(ind indicator.Indicator) *line {
 	e.lines[k] = l
 	return l
 }
+
+// Strings the engine keeps (numbers, IMEIs, IMSIs, cells, trunks) are
+// cloned when first stored: records arrive as substrings of one line of
+// input, and keeping a substring keeps the whole line alive.
 
 // lineKey is a number's two keyed 64-bit hashes. Lines are found by it
 // rather than by the number's text: every record looks up two lines among
