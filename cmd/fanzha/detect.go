@@ -174,6 +174,7 @@ type detectResult struct {
 // keeps the Engine's queue short; snapshots keep the figures of suspects
 // that later expire from the Engine close to their last state.
 const (
+	parseBatch    = 1024
 	drainEvery    = 1 << 14
 	snapshotEvery = 1 << 20
 )
@@ -183,26 +184,50 @@ func (j *detectJob) run(ctx context.Context, r io.Reader, f records.Format, opts
 	j.read.r = r
 	var n int
 	lastShown := start
-	sum, err := telecom.ReadCDRs(&j.read, f, opts, func(c telecom.CDR) error {
-		j.engine.Add(c)
-		n++
-		if n%drainEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			j.drain()
-			if n%snapshotEvery == 0 {
-				j.snapshot()
-			}
-			if j.progress != nil {
-				if now := time.Now(); now.Sub(lastShown) >= 200*time.Millisecond {
-					lastShown = now
-					j.showProgress(n, now.Sub(start))
+	// Parsing runs here and the detectors on their own goroutine, a few
+	// batches behind, so the two cores share the work. Everything that
+	// touches the engine happens on that goroutine until it is done.
+	batches := make(chan []telecom.CDR, 8)
+	engineDone := make(chan struct{})
+	go func() {
+		defer close(engineDone)
+		added := 0
+		for b := range batches {
+			for _, c := range b {
+				j.engine.Add(c)
+				added++
+				if added%drainEvery == 0 {
+					j.drain()
+					if added%snapshotEvery == 0 {
+						j.snapshot()
+					}
 				}
+			}
+		}
+	}()
+	batch := make([]telecom.CDR, 0, parseBatch)
+	sum, err := telecom.ReadCDRs(&j.read, f, opts, func(c telecom.CDR) error {
+		batch = append(batch, c)
+		n++
+		if len(batch) < parseBatch {
+			return nil
+		}
+		batches <- batch
+		batch = make([]telecom.CDR, 0, parseBatch)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if j.progress != nil {
+			if now := time.Now(); now.Sub(lastShown) >= 200*time.Millisecond {
+				lastShown = now
+				j.showProgress(n, now.Sub(start))
 			}
 		}
 		return nil
 	})
+	batches <- batch
+	close(batches)
+	<-engineDone
 	if j.progress != nil && n >= drainEvery {
 		j.showProgress(n, time.Since(start))
 		fmt.Fprintln(j.progress)
