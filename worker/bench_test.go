@@ -96,7 +96,7 @@ func BenchmarkTelecomStream(b *testing.B) {
 		st.Close()
 		b.ReportMetric(float64(truth.Records)/ingested.Seconds(), "ingest-records/s")
 		b.ReportMetric(float64(truth.Records)/consumed.Seconds(), "detected-records/s")
-		b.ReportMetric((visible - consumed).Seconds()*1000, "ms-last-suspect-after-last-record")
+		b.ReportMetric((visible-consumed).Seconds()*1000, "ms-last-suspect-after-last-record")
 		b.Logf("%d records: into JetStream in %s, through the detectors in %s, every fraud line in lookups %s after the last record",
 			truth.Records, ingested.Round(time.Millisecond), consumed.Round(time.Millisecond), (visible - consumed).Round(time.Millisecond))
 	}
