@@ -64,7 +64,7 @@ func appFlags(fs *flag.FlagSet) *appConfig {
 	fs.StringVar(&c.DSN, "db", env("FANZHA_DB", defaultDB), "database: sqlite:PATH or postgres://… (env FANZHA_DB)")
 	fs.StringVar(&c.Region, "region", env("FANZHA_REGION", "CN"), "default region for phone numbers written without a country code (env FANZHA_REGION)")
 	fs.StringVar(&c.NATS, "nats", env("FANZHA_NATS", ""), "NATS JetStream URL for the record streams; empty runs an embedded server (env FANZHA_NATS)")
-	fs.StringVar(&c.StreamDir, "stream-dir", env("FANZHA_STREAM_DIR", ""), "where the embedded JetStream keeps the streams (env FANZHA_STREAM_DIR; default: beside an SQLite database, else temporary)")
+	fs.StringVar(&c.StreamDir, "stream-dir", env("FANZHA_STREAM_DIR", ""), "where the embedded JetStream keeps the streams (env FANZHA_STREAM_DIR; default: beside an SQLite database, else ./fanzha.jetstream)")
 	return c
 }
 
@@ -82,8 +82,12 @@ func openApp(ctx context.Context, cfg appConfig) (*app, error) {
 	}
 	inds, sigs := reg.Index().Len()
 	log.Info("index rebuilt from store", "indicators", inds, "signals", sigs, "took", time.Since(start).Round(time.Millisecond))
+	// An embedded JetStream keeps its streams on disk beside the database
+	// (or in the working directory), never in a temporary directory: a
+	// record acknowledged to an operator must survive a crash.
 	dir := cfg.StreamDir
 	if dir == "" && cfg.NATS == "" {
+		dir = "fanzha.jetstream"
 		if path, ok := strings.CutPrefix(cfg.DSN, "sqlite:"); ok {
 			dir = path + ".jetstream"
 		}
