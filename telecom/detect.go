@@ -388,8 +388,8 @@ func (e *Engine) cellCandidate(l *line, p *profile) {
 func (e *Engine) noteDevice(c CDR, l *line, t uint32) {
 	d := e.devices[c.CallerIMEI]
 	if d == nil {
-		d = &device{}
-		e.devices[strings.Clone(c.CallerIMEI)] = d
+		d = &device{imei: strings.Clone(c.CallerIMEI)}
+		e.devices[d.imei] = d
 	}
 	for i := range d.sims {
 		if d.sims[i].l == l && d.sims[i].imsi == c.CallerIMSI {
@@ -486,9 +486,25 @@ func (e *Engine) intlTrunk(name string) bool {
 	if e.intl[name] {
 		return true
 	}
-	if ts := e.trunks[name]; ts != nil && ts.total >= 20 && ts.foreign*2 >= ts.total {
+	ts := e.trunks[name]
+	if ts != nil && ts.total >= 20 && ts.foreign*2 >= ts.total {
 		return true
 	}
+	if ts != nil && ts.named != 0 { // the name was read before
+		return ts.named > 0
+	}
+	named := intlName(name)
+	if ts != nil {
+		ts.named = -1
+		if named {
+			ts.named = 1
+		}
+	}
+	return named
+}
+
+// intlName reports whether a trunk's name says it is international.
+func intlName(name string) bool {
 	for _, tok := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool {
 		return !('a' <= r && r <= 'z' || '0' <= r && r <= '9')
 	}) {

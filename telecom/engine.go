@@ -179,7 +179,7 @@ type Engine struct {
 	byIdx   []*line
 	freeIdx []uint32
 	flagged map[indicator.Indicator]*lineSuspect
-	devices map[string]*device
+	devices map[string]*device // by IMEI
 	cells   map[string]*cellState
 	trunks  map[string]*trunkStat
 	warns   map[pairKey]*warnState
@@ -334,6 +334,7 @@ func (s *lineSuspect) best() *Suspect {
 }
 
 type device struct {
+	imei    string
 	sims    []simSeen
 	calls   uint32
 	flagged bool
@@ -355,7 +356,10 @@ type cellLine struct {
 	calls   int
 }
 
-type trunkStat struct{ total, foreign int }
+type trunkStat struct {
+	total, foreign int
+	named          int8 // whether the name says international: 1 yes, -1 no, 0 not read yet
+}
 
 func itoa(n int) string {
 	var b [20]byte
@@ -516,9 +520,9 @@ func (e *Engine) Flush() {
 			e.scoreSpoof(l)
 		}
 	}
-	for imei, d := range e.devices {
+	for _, d := range e.devices {
 		if d.flagged {
-			e.checkDevice(imei, d)
+			e.checkDevice(d.imei, d)
 		}
 	}
 }
@@ -605,6 +609,9 @@ func (e *Engine) describe(l *line) {
 }
 
 func (l *line) isDup(t, idh uint32, peer *line) bool {
+	if n := len(l.out); n == 0 || l.out[n-1].t < t {
+		return false // later than anything the line sent: the usual case
+	}
 	i := sort.Search(len(l.out), func(i int) bool { return l.out[i].t >= t })
 	for ; i < len(l.out) && l.out[i].t == t; i++ {
 		if l.out[i].idh == idh && l.out[i].peer == peer.idx {
