@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -106,6 +107,21 @@ type TelecomTruth struct {
 	Victims      []TruthVictim `json:"victims"`
 }
 
+// WriteTelecomCSV streams the scenario's records to w as the FORMATS.md
+// `cdr` CSV, header first, and returns the ground truth.
+func WriteTelecomCSV(cfg TelecomConfig, w io.Writer) (TelecomTruth, error) {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CDRColumns); err != nil {
+		return TelecomTruth{}, err
+	}
+	truth, err := GenerateTelecom(cfg, cw.Write)
+	if err != nil {
+		return truth, err
+	}
+	cw.Flush()
+	return truth, cw.Error()
+}
+
 // WriteTelecom writes dir/cdr.csv (header and records) and dir/truth.json.
 func WriteTelecom(cfg TelecomConfig, dir string) (TelecomTruth, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -117,16 +133,8 @@ func WriteTelecom(cfg TelecomConfig, dir string) (TelecomTruth, error) {
 	}
 	defer f.Close()
 	bw := bufio.NewWriterSize(f, 1<<20)
-	w := csv.NewWriter(bw)
-	if err := w.Write(CDRColumns); err != nil {
-		return TelecomTruth{}, err
-	}
-	truth, err := GenerateTelecom(cfg, w.Write)
+	truth, err := WriteTelecomCSV(cfg, bw)
 	if err != nil {
-		return truth, err
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
 		return truth, err
 	}
 	if err := bw.Flush(); err != nil {

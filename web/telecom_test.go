@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"io"
 	"log/slog"
 	"strings"
@@ -39,14 +38,10 @@ func TestTelecomRoutes(t *testing.T) {
 	e := newEnv(t)
 	tel := withTelecom(t, e)
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	w.Write(simulate.CDRColumns)
-	truth, err := simulate.GenerateTelecom(simulate.TelecomConfig{Subscribers: 5000, Days: 1, Seed: 8, FraudShare: 0.02, Start: testNow.Add(-20 * time.Hour)},
-		func(rec []string) error { return w.Write(rec) })
+	truth, err := simulate.WriteTelecomCSV(simulate.TelecomConfig{Subscribers: 5000, Days: 1, Seed: 8, FraudShare: 0.02, Start: testNow.Add(-20 * time.Hour)}, &buf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Flush()
 	body := buf.Bytes()
 
 	// Only operators send call records.

@@ -323,11 +323,7 @@ func (t *Telecom) land(ctx context.Context, final bool) {
 	// When the stream goes quiet, a flush re-scores the rest, so a line
 	// whose last records crossed a threshold is found at once rather than
 	// when more traffic comes; while records flow, the growth rule does it.
-	records := 0
-	for _, eng := range t.engines {
-		st := eng.Stats()
-		records += st.Records + st.Duplicates + st.Late + st.Ignored
-	}
+	records := t.records()
 	flush := final || (records == t.lastRecords && records != t.flushedAt)
 	t.lastRecords = records
 	if flush {
@@ -467,6 +463,11 @@ func firstErr(s records.Summary) string {
 func (t *Telecom) Records() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	return t.records()
+}
+
+// records counts what the engines took in; t.mu must be held.
+func (t *Telecom) records() int {
 	n := 0
 	for _, eng := range t.engines {
 		st := eng.Stats()

@@ -3,11 +3,6 @@ package worker
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
-	"io"
-	"log/slog"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -15,10 +10,8 @@ import (
 	"github.com/fanzha/fanzha/auth"
 	"github.com/fanzha/fanzha/indicator"
 	"github.com/fanzha/fanzha/records"
-	"github.com/fanzha/fanzha/registry"
 	"github.com/fanzha/fanzha/simulate"
 	"github.com/fanzha/fanzha/store"
-	"github.com/fanzha/fanzha/stream"
 )
 
 // TestTelecomEndToEnd sends a simulated day of call records through ingest,
@@ -28,15 +21,8 @@ import (
 func TestTelecomEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "w.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	operator, err := st.CreateOrg(ctx, auth.Org{Name: "Eastern Mobile", Sector: auth.Telecom, Created: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := newPipeline(t, "", 50*time.Millisecond)
+	st, reg, tel := p.store, p.registry, p.tel
 	var police []auth.Org
 	for _, region := range []string{"", "CN-JS", "CN-BJ"} {
 		o, err := st.CreateOrg(ctx, auth.Org{Name: "police " + region, Sector: auth.Police, Region: region, Created: time.Now()})
@@ -45,34 +31,9 @@ func TestTelecomEndToEnd(t *testing.T) {
 		}
 		police = append(police, o)
 	}
-	reg, err := registry.Open(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bus, err := stream.Open(ctx, stream.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bus.Close()
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	tel, err := NewTelecom(ctx, bus, reg, st, "CN", log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	stopped := make(chan error, 1)
-	go func() { stopped <- tel.Run(runCtx, 50*time.Millisecond) }()
-
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	w.Write(simulate.CDRColumns)
-	truth, err := simulate.GenerateTelecom(simulate.TelecomConfig{Subscribers: 20000, Days: 1, Seed: 5, FraudShare: 0.02, Start: time.Now().Add(-26 * time.Hour)}, func(rec []string) error { return w.Write(rec) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Flush()
-	buf.WriteString("bad,not-a-time,x,y,z\n")
-	sum, err := tel.Ingest(ctx, operator, &buf, records.CSV)
+	data, truth := scenario(t, simulate.TelecomConfig{Subscribers: 20000, Days: 1, Seed: 5, FraudShare: 0.02, Start: time.Now().Add(-26 * time.Hour)})
+	data = append(data, "bad,not-a-time,x,y,z\n"...)
+	sum, err := tel.Ingest(ctx, p.operator, bytes.NewReader(data), records.CSV)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,14 +58,8 @@ func TestTelecomEndToEnd(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	for tel.Records() < truth.Records {
-		if time.Now().After(deadline) {
-			t.Fatalf("the detectors took in %d of %d records", tel.Records(), truth.Records)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	stop()
-	if err := <-stopped; err != nil {
+	p.waitRecords(t, truth.Records, time.Until(deadline))
+	if err := p.stop(); err != nil {
 		t.Fatal(err)
 	}
 	ws, err := st.SearchWarnings(ctx, store.WarningQuery{Limit: 1000})
@@ -167,36 +122,12 @@ func TestRouteTo(t *testing.T) {
 func TestStreamNDJSON(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "w.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	op, _ := st.CreateOrg(ctx, auth.Org{Name: "op", Sector: auth.Telecom, Created: time.Now()})
-	reg, _ := registry.Open(ctx, st)
-	bus, err := stream.Open(ctx, stream.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bus.Close()
-	tel, err := NewTelecom(ctx, bus, reg, st, "CN", slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	go tel.Run(runCtx, 20*time.Millisecond)
+	p := newPipeline(t, "", 20*time.Millisecond)
 	msg := []byte(`{"id":"n1","start":"2026-11-20T09:15:00+08:00","caller":"138 0013 8000","callee":"+86 139 0000 0000","duration":"61"}` + "\n" +
 		`{"id":"n2","start":"2026-11-20T09:16:00+08:00","caller":"+8613800138000","callee":"13900000001","duration":0}` + "\n" +
 		`{"id":"bad","start":"soon"}` + "\n")
-	if err := bus.Publish(ctx, CDRSubject+"."+strconv.FormatInt(op.ID, 10), "ext-1", msg); err != nil {
+	if err := p.tel.bus.Publish(ctx, CDRSubject+"."+strconv.FormatInt(p.operator.ID, 10), "ext-1", msg); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for tel.Records() < 2 {
-		if time.Now().After(deadline) {
-			t.Fatalf("the detectors took in %d of 2 records", tel.Records())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	p.waitRecords(t, 2, 10*time.Second)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -138,14 +137,11 @@ func loadScenario(ctx context.Context, a *app, sc simulate.Scenario, out io.Writ
 // find: fraud lines in the registry, warnings in the police queues.
 func loadCalls(ctx context.Context, a *app, call func(method, path, token, ct string, body []byte, from int) (int, []byte), token string, out io.Writer) (string, error) {
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	w.Write(simulate.CDRColumns)
-	truth, err := simulate.GenerateTelecom(simulate.TelecomConfig{Subscribers: 8000, Days: 1, Seed: 20261127, FraudShare: 0.02,
-		Start: time.Now().Add(-25 * time.Hour)}, func(rec []string) error { return w.Write(rec) })
+	truth, err := simulate.WriteTelecomCSV(simulate.TelecomConfig{Subscribers: 8000, Days: 1, Seed: 20261127, FraudShare: 0.02,
+		Start: time.Now().Add(-25 * time.Hour)}, &buf)
 	if err != nil {
 		return "", err
 	}
-	w.Flush()
 	if code, resp := call("POST", "/api/v1/ingest/cdr", token, "text/csv", buf.Bytes(), 0); code != http.StatusOK {
 		return "", fmt.Errorf("load call records: HTTP %d: %s", code, resp)
 	}
