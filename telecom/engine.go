@@ -251,10 +251,9 @@ const (
 	durMask = 1<<30 - 1
 )
 
-func (x ev) sms() bool      { return x.meta&evSMS != 0 }
-func (x ev) spoof() bool    { return x.meta&evSpoof != 0 }
-func (x ev) dur() uint32    { return x.meta & durMask }
-func (x ev) answered() bool { return !x.sms() && x.dur() > 0 }
+func (x ev) sms() bool   { return x.meta&evSMS != 0 }
+func (x ev) spoof() bool { return x.meta&evSpoof != 0 }
+func (x ev) dur() uint32 { return x.meta & durMask }
 
 // line is the state of one number.
 type line struct {
