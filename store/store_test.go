@@ -511,19 +511,10 @@ func testSearchReports(t *testing.T, s Store) {
 	// all pages of q with page size n
 	pages := func(q registry.ReportQuery, n int) []string {
 		t.Helper()
-		q.Limit = n
-		var out []string
-		for {
-			page := search(q)
-			if len(page) > n {
-				t.Fatalf("page of %d with limit %d", len(page), n)
-			}
-			out = append(out, page...)
-			if len(page) < n {
-				return out
-			}
-			q.After = page[len(page)-1]
-		}
+		return allPages(t, n, len(all), func(limit int, after string) []string {
+			q.Limit, q.After = limit, after
+			return search(q)
+		})
 	}
 	from, to := t0.Add(10*time.Minute), t0.Add(40*time.Minute)
 	cases := []struct {
@@ -875,5 +866,28 @@ func testAuditTamper(t *testing.T, s Store) {
 	raw(`DELETE FROM audit WHERE seq = $1`, 3)
 	if err := verify(); !errors.As(err, &ce) || ce.Seq != 3 {
 		t.Fatalf("after deleting entry 3: %v", err)
+	}
+}
+
+// allPages walks a keyset-paginated search with page size n and returns
+// every ID in order, failing on an oversized page or paging that does not
+// end (more than total results).
+func allPages(t *testing.T, n, total int, page func(limit int, after string) []string) []string {
+	t.Helper()
+	var out []string
+	after := ""
+	for {
+		p := page(n, after)
+		if len(p) > n {
+			t.Fatalf("page of %d with limit %d", len(p), n)
+		}
+		out = append(out, p...)
+		if len(p) < n {
+			return out
+		}
+		if len(out) > total {
+			t.Fatalf("paging does not end: %d results of %d so far", len(out), total)
+		}
+		after = p[len(p)-1]
 	}
 }

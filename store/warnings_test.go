@@ -316,22 +316,10 @@ func testSearchWarnings(t *testing.T, s Store) {
 	}
 	pages := func(q WarningQuery, n int) []string {
 		t.Helper()
-		q.Limit = n
-		var out []string
-		for {
-			page := search(q)
-			if len(page) > n {
-				t.Fatalf("page of %d with limit %d", len(page), n)
-			}
-			out = append(out, page...)
-			if len(page) < n {
-				return out
-			}
-			if len(out) > len(all) {
-				t.Fatalf("paging does not end: %d warnings of %d so far", len(out), len(all))
-			}
-			q.After = page[len(page)-1]
-		}
+		return allPages(t, n, len(all), func(limit int, after string) []string {
+			q.Limit, q.After = limit, after
+			return search(q)
+		})
 	}
 	inCN := func(w telecom.Issued) bool { return w.Region == "CN" || strings.HasPrefix(w.Region, "CN-") }
 	from, to := t0.Add(10*time.Minute), t0.Add(40*time.Minute)
