@@ -232,10 +232,17 @@ func TestBatchLookup(t *testing.T) {
 	if code, m := e.do("POST", "/api/v1/lookup", "police/analyst", "application/json", []byte(`{"items":`)); code != 400 || errCode(m) != CodeInvalid {
 		t.Errorf("broken JSON: %d %v", code, m)
 	}
-	code, raw := e.raw("POST", "/api/v1/lookup", "police/analyst", "text/plain", []byte("13800138000\n"))
-	_ = raw
-	if code != 200 {
-		t.Errorf("plain batch %d", code)
+	// Asked for NDJSON, the answer is one JSON object a line, in order.
+	req := httptest.NewRequest("POST", "/api/v1/lookup", strings.NewReader("13800138000\nnonsense!\n"))
+	req.Header.Set("Authorization", "Bearer "+e.tokens["police/analyst"])
+	req.Header.Set("Content-Type", "text/plain")
+	req.Header.Set("Accept", "application/x-ndjson")
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	lines := strings.Split(strings.TrimSpace(rec.Body.String()), "\n")
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/x-ndjson" || len(lines) != 2 ||
+		!strings.Contains(lines[0], `"known":true`) || !strings.Contains(lines[1], `"error"`) {
+		t.Errorf("NDJSON answer: %d %q", rec.Code, rec.Body.String())
 	}
 }
 
