@@ -184,6 +184,11 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// Header returns a CSV file's column names, lower case, in file order; nil
+// for NDJSON and JSON, whose rows name their own fields. Readers of shapes
+// that come in several dialects (block-explorer exports) pick theirs by it.
+func (r *Reader) Header() []string { return r.header }
+
 // Next returns the next row.
 func (r *Reader) Next() (Row, error) {
 	switch r.format {

@@ -1,0 +1,351 @@
+package money
+
+import (
+	"hash/maphash"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/quagmt/udecimal"
+
+	"github.com/fanzha/fanzha/indicator"
+)
+
+// Ledger holds transfers of every rail in memory, indexed for tracing and
+// mule detection: each account's transfers in and out, each entity's
+// accounts. Tens of millions of transfers fit: a transfer is a fixed-size
+// record without pointers (the garbage collector never scans them), and
+// the lists of an account's transfers are chains through two arrays, so
+// adding a transfer is O(1) and needs no rebuild. Re-sent transfers (same
+// id) are ignored. A Ledger is safe for concurrent use.
+type Ledger struct {
+	mu sync.RWMutex
+
+	tx      []txRec
+	nextOut []uint32 // per transfer: the previous transfer out of the same account, +1
+	nextIn  []uint32
+	ids     []byte   // every id, one after another
+	idEnd   []uint32 // per transfer: where its id ends in ids
+	memos   map[uint32]string
+	byID    map[uint64]uint32 // id hash → transfer; collisions in byIDx
+	byIDx   map[string]uint32
+
+	accts  []account
+	byAcct map[indicator.Indicator]uint32
+
+	strs  []string // interned assets and institutions; 0 is ""
+	strIx map[string]uint32
+
+	entities []entity
+	byEntity map[string]int32
+
+	first, last int64  // Unix seconds of the earliest and latest transfer
+	gen         uint64 // bumped by every change, to invalidate caches
+	otcMu       sync.Mutex
+	otc         map[int32]*otcBook // by entity; built by traces that reach the desk
+}
+
+// txRec is one transfer in the ledger.
+type txRec struct {
+	t        int64 // Unix seconds
+	hi, lo   uint64
+	from, to uint32
+	asset    uint32
+	fromInst uint32
+	toInst   uint32
+	prec     uint8
+	rail     Rail
+}
+
+func (r *txRec) amount() udecimal.Decimal {
+	d, _ := udecimal.NewFromHiLo(false, r.hi, r.lo, r.prec)
+	return d
+}
+
+// account is one account, card, wallet or address.
+type account struct {
+	ind         indicator.Indicator
+	inst        uint32 // the institution that holds it, as last named
+	entity      int32  // index in entities, -1 when no attribution names it
+	headOut     uint32 // its latest transfer out, +1; 0 = none
+	headIn      uint32
+	nOut, nIn   uint32
+	first, last int64
+}
+
+// entity is who controls a set of accounts.
+type entity struct {
+	name, typ, source string
+	accts             []uint32
+}
+
+var idSeed = maphash.MakeSeed()
+
+// NewLedger returns an empty Ledger.
+func NewLedger() *Ledger {
+	return &Ledger{
+		byID:     map[uint64]uint32{},
+		byIDx:    map[string]uint32{},
+		byAcct:   map[indicator.Indicator]uint32{},
+		strs:     []string{""},
+		strIx:    map[string]uint32{"": 0},
+		byEntity: map[string]int32{},
+		memos:    map[uint32]string{},
+	}
+}
+
+// Add puts a transfer in the ledger; it reports false when a transfer with
+// the same id is there already (a re-sent record).
+func (l *Ledger) Add(t Transfer) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.add(t)
+}
+
+// AddAll adds transfers under one lock and returns how many were new.
+func (l *Ledger) AddAll(ts []Transfer) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, t := range ts {
+		if l.add(t) {
+			n++
+		}
+	}
+	return n
+}
+
+func (l *Ledger) add(t Transfer) bool {
+	if _, ok := l.lookupID(t.ID); ok {
+		return false
+	}
+	_, hi, lo, prec, ok := t.Amount.ToHiLo()
+	if !ok || !t.Amount.IsPos() {
+		return false // ParseAmount refuses these; a hand-made Transfer may not
+	}
+	i := uint32(len(l.tx))
+	h := maphash.String(idSeed, t.ID)
+	if _, taken := l.byID[h]; taken {
+		l.byIDx[t.ID] = i
+	} else {
+		l.byID[h] = i
+	}
+	l.ids = append(l.ids, t.ID...)
+	l.idEnd = append(l.idEnd, uint32(len(l.ids)))
+	if t.Memo != "" {
+		l.memos[i] = t.Memo
+	}
+	sec := t.Time.Unix()
+	from, to := l.acct(t.From, sec), l.acct(t.To, sec)
+	r := txRec{t: sec, hi: hi, lo: lo, prec: prec, from: from, to: to, rail: t.Rail,
+		asset: l.intern(t.Asset), fromInst: l.intern(t.FromInstitution), toInst: l.intern(t.ToInstitution)}
+	l.tx = append(l.tx, r)
+	fa, ta := &l.accts[from], &l.accts[to]
+	l.nextOut = append(l.nextOut, fa.headOut)
+	l.nextIn = append(l.nextIn, ta.headIn)
+	fa.headOut, ta.headIn = i+1, i+1
+	fa.nOut++
+	ta.nIn++
+	if r.fromInst != 0 {
+		fa.inst = r.fromInst
+	}
+	if r.toInst != 0 {
+		ta.inst = r.toInst
+	}
+	if len(l.tx) == 1 || sec < l.first {
+		l.first = sec
+	}
+	if sec > l.last {
+		l.last = sec
+	}
+	l.gen++
+	return true
+}
+
+func (l *Ledger) lookupID(id string) (uint32, bool) {
+	i, ok := l.byID[maphash.String(idSeed, id)]
+	if ok && l.idOf(i) == id {
+		return i, true
+	}
+	i, ok = l.byIDx[id]
+	return i, ok
+}
+
+func (l *Ledger) idOf(i uint32) string {
+	start := uint32(0)
+	if i > 0 {
+		start = l.idEnd[i-1]
+	}
+	return string(l.ids[start:l.idEnd[i]])
+}
+
+func (l *Ledger) intern(s string) uint32 {
+	if i, ok := l.strIx[s]; ok {
+		return i
+	}
+	i := uint32(len(l.strs))
+	l.strs = append(l.strs, s)
+	l.strIx[s] = i
+	return i
+}
+
+func (l *Ledger) acct(ind indicator.Indicator, sec int64) uint32 {
+	if i, ok := l.byAcct[ind]; ok {
+		a := &l.accts[i]
+		a.first, a.last = min(a.first, sec), max(a.last, sec)
+		return i
+	}
+	i := uint32(len(l.accts))
+	l.accts = append(l.accts, account{ind: ind, entity: -1, first: sec, last: sec})
+	l.byAcct[ind] = i
+	return i
+}
+
+// Attribute records who controls an account; the account need not have
+// transfers yet. A later attribution of the same account wins.
+func (l *Ledger) Attribute(a Attribution) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	i, ok := l.byAcct[a.Indicator]
+	if !ok {
+		i = uint32(len(l.accts))
+		l.accts = append(l.accts, account{ind: a.Indicator, entity: -1})
+		l.byAcct[a.Indicator] = i
+	}
+	key := a.EntityType + "\x00" + a.Entity
+	e, ok := l.byEntity[key]
+	if !ok {
+		e = int32(len(l.entities))
+		l.entities = append(l.entities, entity{name: a.Entity, typ: a.EntityType, source: a.Source})
+		l.byEntity[key] = e
+	}
+	if old := l.accts[i].entity; old >= 0 && old != e {
+		accts := l.entities[old].accts
+		for j, x := range accts {
+			if x == i {
+				l.entities[old].accts = append(accts[:j], accts[j+1:]...)
+				break
+			}
+		}
+	}
+	if l.accts[i].entity != e {
+		l.entities[e].accts = append(l.entities[e].accts, i)
+	}
+	l.accts[i].entity = e
+	l.gen++
+}
+
+// Stats says what a ledger holds.
+type Stats struct {
+	Transfers    int       `json:"transfers"`
+	Accounts     int       `json:"accounts"`
+	Entities     int       `json:"entities"`
+	Attributed   int       `json:"attributed"`
+	First, Last  time.Time `json:"-"`
+	AssetsByName []string  `json:"-"`
+}
+
+// Stats counts the ledger's transfers, accounts and entities.
+func (l *Ledger) Stats() Stats {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	s := Stats{Transfers: len(l.tx), Accounts: len(l.accts), Entities: len(l.entities)}
+	for _, e := range l.entities {
+		s.Attributed += len(e.accts)
+	}
+	if len(l.tx) > 0 {
+		s.First, s.Last = time.Unix(l.first, 0).UTC(), time.Unix(l.last, 0).UTC()
+	}
+	return s
+}
+
+// Transfer returns a transfer by id.
+func (l *Ledger) Transfer(id string) (Transfer, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	i, ok := l.lookupID(id)
+	if !ok {
+		return Transfer{}, false
+	}
+	return l.transfer(i), true
+}
+
+func (l *Ledger) transfer(i uint32) Transfer {
+	r := &l.tx[i]
+	return Transfer{ID: l.idOf(i), Time: time.Unix(r.t, 0).UTC(), Rail: r.rail, Asset: l.strs[r.asset], Amount: r.amount(),
+		From: l.accts[r.from].ind, To: l.accts[r.to].ind, FromInstitution: l.strs[r.fromInst], ToInstitution: l.strs[r.toInst], Memo: l.memos[i]}
+}
+
+// Find returns the transfer a victim describes: from payer to payee, of
+// this amount, nearest to the time (within a day). A victim report names
+// payments by those, not by the bank's reference.
+func (l *Ledger) Find(from, to indicator.Indicator, amount udecimal.Decimal, at time.Time) (Transfer, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	fi, ok := l.byAcct[from]
+	if !ok {
+		return Transfer{}, false
+	}
+	ti, ok := l.byAcct[to]
+	if !ok {
+		return Transfer{}, false
+	}
+	best, bestGap := uint32(0), int64(86400+1)
+	found := false
+	for x := l.accts[fi].headOut; x != 0; x = l.nextOut[x-1] {
+		r := &l.tx[x-1]
+		if r.to != ti || !r.amount().Equal(amount) {
+			continue
+		}
+		gap := r.t - at.Unix()
+		if gap < 0 {
+			gap = -gap
+		}
+		if gap < bestGap {
+			best, bestGap, found = x-1, gap, true
+		}
+	}
+	if !found {
+		return Transfer{}, false
+	}
+	return l.transfer(best), true
+}
+
+// event is one transfer seen from one account.
+type event struct {
+	t   int64
+	tx  uint32
+	out bool
+}
+
+// events lists an account's transfers in time order (ties in the order
+// they were added), limited to those at or before until.
+func (l *Ledger) events(a uint32, until int64, buf []event) []event {
+	buf = buf[:0]
+	ac := &l.accts[a]
+	for x := ac.headOut; x != 0; x = l.nextOut[x-1] {
+		if t := l.tx[x-1].t; t <= until {
+			buf = append(buf, event{t: t, tx: x - 1, out: true})
+		}
+	}
+	for x := ac.headIn; x != 0; x = l.nextIn[x-1] {
+		if t := l.tx[x-1].t; t <= until {
+			buf = append(buf, event{t: t, tx: x - 1})
+		}
+	}
+	sort.Slice(buf, func(i, j int) bool {
+		if buf[i].t != buf[j].t {
+			return buf[i].t < buf[j].t
+		}
+		return buf[i].tx < buf[j].tx
+	})
+	return buf
+}
+
+// entityOf returns the entity controlling an account, or nil.
+func (l *Ledger) entityOf(a uint32) *entity {
+	if e := l.accts[a].entity; e >= 0 {
+		return &l.entities[e]
+	}
+	return nil
+}
