@@ -595,6 +595,7 @@ func (h nodeHeap) Less(i, j int) bool {
 	}
 	return a.out && !b.out
 }
+
 // next is the node's next event; one past the end sorts last.
 func (nd *node) next() event {
 	if nd.cur < len(nd.evs) {
