@@ -190,6 +190,9 @@ func ParseAmount(s string) (udecimal.Decimal, error) {
 // whole part of a number.
 func dropThousands(s string) (string, bool) {
 	whole, frac, hasFrac := strings.Cut(s, ".")
+	if strings.Contains(frac, ",") {
+		return "", false
+	}
 	groups := strings.Split(whole, ",")
 	if len(groups[0]) == 0 || len(groups[0]) > 3 {
 		return "", false

@@ -203,7 +203,6 @@ func (r *Reader) Next() (Row, error) {
 
 func (r *Reader) nextCSV() (Row, error) {
 	rec, err := r.csv.Read()
-	line, _ := r.csv.FieldPos(0)
 	if err == io.EOF {
 		return Row{}, io.EOF
 	}
@@ -216,6 +215,7 @@ func (r *Reader) nextCSV() (Row, error) {
 		}
 		return Row{}, err
 	}
+	line, _ := r.csv.FieldPos(0) // only a record read whole has positions
 	if len(rec) != len(r.header) {
 		return Row{}, &LineError{Line: line, Reason: fmt.Sprintf("has %d fields, the header has %d", len(rec), len(r.header))}
 	}
