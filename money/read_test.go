@@ -86,8 +86,8 @@ B7,2026-11-20T10:08:00+08:00,ewallet,,88.80,138 0013 8000,user@example.com,Alipa
 func TestReadTransfersExplorerDialects(t *testing.T) {
 	for _, tc := range []struct {
 		name, in, dialect string
-		want             []string // id asset amount
-		skipped          int
+		want              []string // id asset amount
+		skipped           int
 	}{
 		{"etherscan api normal",
 			"blockNumber,timeStamp,hash,from,to,value,isError\n" +
