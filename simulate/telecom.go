@@ -53,7 +53,8 @@ var CDRColumns = []string{"id", "start", "caller", "callee", "duration", "type",
 // or a legitimate line with its kind.
 type TruthLine struct {
 	Number string `json:"number"`
-	// Kind is the fraud pattern (mass_outreach, spoofed_cli, simbox, wangiri)
+	// Kind is the fraud pattern (mass_outreach, spoofed_cli, simbox, wangiri,
+	// sms_blast)
 	// or the legitimate kind (courier, hotline, bank_sms, school, overseas,
 	// roaming).
 	Kind   string `json:"kind"`
@@ -205,10 +206,11 @@ const (
 	kSpoof
 	kSimbox
 	kWangiri
+	kSMSBlast
 )
 
 var kindNames = [...]string{"subscriber", "courier", "hotline", "bank_sms", "school", "overseas",
-	"mass_outreach", "spoofed_cli", "simbox", "wangiri"}
+	"mass_outreach", "spoofed_cli", "simbox", "wangiri", "sms_blast"}
 
 // A party is a number in an event: 0..n-1 an ordinary subscriber (its
 // identifiers are computed, not stored), n.. a line of the lines table, and a
@@ -274,6 +276,7 @@ type tgen struct {
 	roamers  []int
 
 	mass    []fslot
+	blast   []fslot
 	spoof   []fslot
 	boxes   []simbox
 	wangiri []wslot
@@ -904,12 +907,21 @@ func (g *tgen) setupFraud() {
 		k := max(least, int(part/perLine+0.5))
 		return k, part / float64(k)
 	}
-	k, v := slots(0.4*perDay, 400, 1)
+	k, v := slots(0.32*perDay, 400, 1)
 	for s := range k {
 		f := fslot{kind: kMass, vol: v, walk: g.newWalk(), group: "callcentre-" + strconv.Itoa(s/3+1),
 			offDay: g.r.IntN(7), cell: int32(g.r.IntN(g.nCells)), pAnswer: 0.2 + 0.12*g.r.Float64()}
 		f.end = g.t0 - int64(g.r.IntN(2*daySec))
 		g.mass = append(g.mass, f)
+	}
+	// SMS blasters: phones texting links to strangers ("your parcel is
+	// held", "part-time work, 300 a day"); few reply, a few call back.
+	k, v = slots(0.08*perDay, 500, 1)
+	for s := range k {
+		f := fslot{kind: kSMSBlast, vol: v, walk: g.newWalk(), group: "sms-blast-" + strconv.Itoa(s/2+1),
+			offDay: -1, cell: int32(g.r.IntN(g.nCells))}
+		f.end = g.t0 - int64(g.r.IntN(2*daySec))
+		g.blast = append(g.blast, f)
 	}
 	k, v = slots(0.25*perDay, 150, 2)
 	for s := range k {
@@ -962,6 +974,9 @@ func (g *tgen) simCard(b *simbox, imei string) int64 {
 // renew gives a slot its next number when the current one is burnt.
 func (g *tgen) renew(f *fslot, at int64) {
 	switch f.kind {
+	case kSMSBlast:
+		f.line = g.mobileLine(kSMSBlast, f.cell, f.group)
+		f.end = at + int64(daySec+g.r.IntN(2*daySec))
 	case kMass:
 		if f.imei == "" || g.chance(0.4) {
 			f.imei = ""
@@ -1065,6 +1080,24 @@ func (g *tgen) fraudCall(t int64, from, to int64, pAnswer float64, lineEnd int64
 	return d
 }
 
+// blastSMS sends one scam text: now and then a recipient texts back
+// ("who is this?"), and a few call the number to ask about the parcel or
+// the job — the ones being drawn in.
+func (g *tgen) blastSMS(t int64, from, to int64, lineEnd int64) {
+	g.push(g.call(t, from, to, 0, true))
+	switch u := g.r.Float64(); {
+	case u < 0.01:
+		g.push(g.call(g.after(t, float64(hourSec), 1.0), to, from, 0, true))
+	case u < 0.025:
+		tb := g.after(t, float64(2*hourSec), 1.0)
+		d := 0
+		if tb < lineEnd {
+			d = g.fraudDur()
+		}
+		g.push(g.call(tb, to, from, d, false))
+	}
+}
+
 // --- the clock ---
 
 func (g *tgen) startDay(d int) {
@@ -1080,6 +1113,10 @@ func (g *tgen) startDay(d int) {
 	}
 	for i := range g.spoof {
 		f := &g.spoof[i]
+		f.today = f.vol * (0.75 + 0.5*g.r.Float64())
+	}
+	for i := range g.blast {
+		f := &g.blast[i]
 		f.today = f.vol * (0.75 + 0.5*g.r.Float64())
 	}
 	for b := range g.boxes {
@@ -1402,6 +1439,15 @@ func (g *tgen) fraudHour(hs int64, hd int) {
 				t := hs + g.r.Int64N(hourSec)
 				g.fraudCall(t, f.line, g.fraudTarget(&f.walk), f.pAnswer, f.end)
 			}
+		}
+	}
+	for i := range g.blast {
+		f := &g.blast[i]
+		if hs >= f.end {
+			g.renew(f, max(hs, f.end))
+		}
+		for range g.poisson(f.today * massHour[hd]) {
+			g.blastSMS(hs+g.r.Int64N(hourSec), f.line, g.fraudTarget(&f.walk), f.end)
 		}
 	}
 	he := hs + hourSec

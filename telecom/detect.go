@@ -23,7 +23,9 @@ type profile struct {
 	gaps       int
 	burst      int // most voice calls in one hour
 	first      uint32
-	smsTargets int
+	smsTargets int // numbers that were only texted, never called
+	smsReplied int // of those, how many wrote or called back
+	smsAgain   int // of those, how many were texted more than once
 }
 
 type peerAgg struct {
@@ -39,6 +41,9 @@ func (e *Engine) evaluate(l *line) {
 	}
 	l.expire(e.cutoff())
 	p := e.profile(l)
+	if p.smsTargets >= e.cfg.MassMinCallees {
+		e.smsOutreach(l, &p)
+	}
 	if p.calls == 0 {
 		return
 	}
@@ -102,6 +107,12 @@ func (e *Engine) profile(l *line) profile {
 	for _, a := range e.peers {
 		if a.sms > 0 && a.out == 0 {
 			p.smsTargets++
+			if a.in > 0 {
+				p.smsReplied++
+			}
+			if a.sms > 1 {
+				p.smsAgain++
+			}
 		}
 		if a.out == 0 {
 			continue
@@ -263,6 +274,76 @@ func (e *Engine) massOutreach(l *line, p *profile) {
 		reasons = append(reasons, fmt.Sprintf("%d incoming calls and SMS (%d%% of traffic)", in, int(inShare*100+0.5)))
 	}
 	reasons = append(reasons, fmt.Sprintf("%d%% repeat contacts", pct(p.repeats, p.distinct)))
+	e.flag(l, dMass, score, reasons, p.first)
+}
+
+// smsOutreach scores a phone texting many strangers: the scam SMS with a
+// link ("your parcel is held", "part-time work, 300 a day") sent from an
+// ordinary mobile number. People text their own circle, who write back and
+// call; a blaster's recipients almost never answer, are texted once, and
+// never call it. Company senders use short codes and 106 numbers, which
+// are not scored at all, nor are fixed lines (a school's notices go
+// through a gateway): blasters text from SIM cards, so only mobile
+// numbers are scored.
+func (e *Engine) smsOutreach(l *line, p *profile) {
+	e.describe(l)
+	if l.kind&kService != 0 || l.kind&kMobile == 0 {
+		return
+	}
+	// The upper confidence bound of the reply share: twenty texts without
+	// a reply yet are not proof that nobody will.
+	reply := 1 - wilsonLower(p.smsTargets-p.smsReplied, p.smsTargets)
+	if reply > 0.15 {
+		return // people write back or call: a person or a shop texting customers
+	}
+	score := 0
+	switch {
+	case p.smsTargets >= 150:
+		score += 35
+	case p.smsTargets >= 80:
+		score += 28
+	case p.smsTargets >= 40:
+		score += 20
+	default:
+		score += 10
+	}
+	if reply <= 0.08 {
+		score += 25
+	} else {
+		score += 15
+	}
+	in := p.inCalls + p.inSMS
+	inShare := float64(in) / float64(in+p.calls+p.sms)
+	switch {
+	case in == 0:
+		score += 20
+	case inShare < 0.05:
+		score += 15
+	case inShare < 0.15:
+		score += 6
+	case inShare >= 0.3:
+		score -= 20
+	}
+	switch again := float64(p.smsAgain) / float64(p.smsTargets); {
+	case again < 0.05:
+		score += 10
+	case again >= 0.3:
+		score -= 15
+	}
+	score = clamp(score)
+	if score < e.cfg.SuspectScore {
+		return
+	}
+	reasons := []string{
+		fmt.Sprintf("%d SMS to %d numbers it never called in %s", p.sms, p.smsTargets, e.windowText()),
+		fmt.Sprintf("%d%% wrote or called back", pct(p.smsReplied, p.smsTargets)),
+		fmt.Sprintf("%d%% texted more than once", pct(p.smsAgain, p.smsTargets)),
+	}
+	if in == 0 {
+		reasons = append(reasons, "no incoming calls or SMS")
+	} else {
+		reasons = append(reasons, fmt.Sprintf("%d incoming calls and SMS (%d%% of traffic)", in, int(inShare*100+0.5)))
+	}
 	e.flag(l, dMass, score, reasons, p.first)
 }
 

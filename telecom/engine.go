@@ -277,6 +277,7 @@ const (
 	kDescribed             // kService and kPremium are known
 	kService               // toll-free, UAN or shared-cost: a company line
 	kPremium               // premium rate
+	kMobile                // a mobile number: one that can text people from a SIM
 )
 
 type spoofEv struct {
@@ -604,6 +605,8 @@ func (e *Engine) describe(l *line) {
 		l.kind |= kService
 	case "premium_rate":
 		l.kind |= kPremium
+	case "mobile", "fixed_line_or_mobile":
+		l.kind |= kMobile
 	}
 }
 

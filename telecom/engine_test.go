@@ -143,6 +143,44 @@ func TestDetectors(t *testing.T) {
 				"150 distinct callees in 24 h", "% of 150 calls unanswered", "median answered call ", "no incoming calls", "0% repeat contacts"}},
 		},
 		{
+			name: "SMS blaster",
+			build: func(s *scen) {
+				for i := 0; i < 300; i++ {
+					at := s.between(1, 12)
+					s.sms(at, fraudLine, stranger(i))
+					if i%60 == 0 { // a rare "who is this?"
+						s.sms(at+time.Hour, stranger(i), fraudLine)
+					}
+				}
+			},
+			want: map[string][]string{fraudLine + " " + MassOutreach: {
+				"300 SMS to 300 numbers it never called in 24 h", "2% wrote or called back", "0% texted more than once", "5 incoming calls and SMS"}},
+		},
+		{
+			name: "person texting friends and a shop texting customers who answer",
+			build: func(s *scen) {
+				for i := 0; i < 120; i++ {
+					at := s.between(1, 12)
+					s.sms(at, sub(1), stranger(i)) // New Year greetings
+					s.sms(at, "+8613912345678", stranger(200+i))
+					if i%3 == 0 {
+						s.sms(at+10*time.Minute, stranger(i), sub(1))
+						s.call(at+20*time.Minute, stranger(200+i), "+8613912345678", s.dur(20, 120))
+					}
+				}
+			},
+			notWant: []string{sub(1), "+8613912345678"},
+		},
+		{
+			name: "fixed line sending notices nobody answers",
+			build: func(s *scen) {
+				for i := 0; i < 400; i++ {
+					s.sms(s.between(16, 17), "+861062345678", stranger(i))
+				}
+			},
+			notWant: []string{"+861062345678"},
+		},
+		{
 			name: "courier",
 			build: func(s *scen) {
 				for i := 0; i < 150; i++ {
