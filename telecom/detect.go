@@ -715,6 +715,11 @@ func (e *Engine) checkKnown(l *line) {
 		return
 	}
 	l.knownAt = e.now + 1
+	if l.sus != nil && l.sus.mask&^(1<<dKnown) != 0 {
+		// The line's own traffic flagged it already, and its suspects land
+		// in the registry: asking would find this engine's own verdict.
+		return
+	}
 	risk, ok := e.cfg.Known.Risk(l.ind)
 	if !ok || risk < e.cfg.KnownMinRisk {
 		return

@@ -102,6 +102,10 @@ func (k knownMap) Risk(ind indicator.Indicator) (int, bool) {
 	return r, ok
 }
 
+type knownFunc func(indicator.Indicator) (int, bool)
+
+func (k knownFunc) Risk(ind indicator.Indicator) (int, bool) { return k(ind) }
+
 // Lines under test.
 const (
 	fraudLine = "+8617012345678"
@@ -603,6 +607,40 @@ func TestKnownSuspectWarning(t *testing.T) {
 	if len(ws) != 2 || ws[0].Subscriber.Value() != sub(1) || ws[0].Grade != GradeHigh || !strings.Contains(ws[0].Reason, "suspect_contact") ||
 		ws[1].Subscriber.Value() != sub(2) || ws[1].Grade != GradeMedium || !strings.Contains(ws[1].Reason, "called the line back") {
 		t.Fatalf("warnings %+v", ws)
+	}
+}
+
+// TestOwnVerdictNotKnownAgain: a line the engine flagged lands in the
+// registry; the registry then knowing it must not make a second,
+// suspect_contact suspect of the same line.
+func TestOwnVerdictNotKnownAgain(t *testing.T) {
+	s := newScen(6)
+	s.massFraud(fraudLine, 150)
+	s.background(50)
+	for i := 0; i < 40; i++ { // more traffic after the line was flagged and reported
+		s.call(12*time.Hour+time.Duration(i)*time.Minute, fraudLine, stranger(500+i), 0)
+	}
+	// The registry learns of the line when the engine's verdict lands.
+	var e *Engine
+	reported := knownFunc(func(ind indicator.Indicator) (int, bool) {
+		if e == nil {
+			return 0, false
+		}
+		_, ok := flagged(e)[ind.Value()+" "+MassOutreach]
+		return 95, ok
+	})
+	sort.SliceStable(s.cdrs, func(i, j int) bool { return s.cdrs[i].Start.Before(s.cdrs[j].Start) })
+	e = NewEngine(Config{Known: reported})
+	for _, c := range s.cdrs {
+		e.Add(c)
+	}
+	e.Flush()
+	got := flagged(e)
+	if _, ok := got[fraudLine+" "+MassOutreach]; !ok {
+		t.Fatalf("mass outreach not flagged: %v", keys(got))
+	}
+	if _, ok := got[fraudLine+" "+SuspectContact]; ok {
+		t.Errorf("the line's own verdict came back as suspect_contact: %v", keys(got))
 	}
 }
 
