@@ -187,8 +187,10 @@ func (tr *tracer) crossOTC(nd *node, x uint32, amount udecimal.Decimal, conf flo
 	note := fmt.Sprintf("crossed rails at OTC desk %s: %s %s in, %s %s out %s later at %.4g %s/%s (the day's rate, from %d pairings)",
 		nd.entity.name, formatAmount(in.amount(), fiatAsset), fiatAsset, formatAmount(out.amount(), ccAsset), ccAsset,
 		time.Duration(m.gap)*time.Second, m.rate, fiatAsset, ccAsset, m.trades)
+	cross := &Crossing{Desk: nd.entity.name, Paired: l.idOf(x), In: formatAmount(in.amount(), fiatAsset), InAsset: fiatAsset,
+		Rate: m.rate, Trades: m.trades}
 	rl := &node{key: nodeKey{out.from, out.asset}, evs: []event{{t: out.t, tx: m.out, out: true}}, hops: n + 1,
-		conf: conf * m.conf, since: out.t, relay: &relay{amount: crypto, note: note}}
+		conf: conf * m.conf, since: out.t, relay: &relay{amount: crypto, note: note, crossing: cross}}
 	rl.queued = true
 	heap.Push(&tr.queue, rl)
 }

@@ -97,6 +97,19 @@ type Hop struct {
 	Of         string    `json:"of"`     // the transfer's whole amount
 	Confidence float64   `json:"confidence"`
 	Note       string    `json:"note,omitempty"`
+	Crossing   *Crossing `json:"crossing,omitempty"` // on a payout an OTC desk paired with fiat it took in
+}
+
+// Crossing is how a trace crossed rails at an OTC desk: the fiat payment
+// in that a crypto payout was paired with, at what rate, and on how much
+// evidence the day's rate stands.
+type Crossing struct {
+	Desk    string  `json:"desk"`
+	Paired  string  `json:"paired"` // the fiat transfer into the desk
+	In      string  `json:"in"`     // its whole amount
+	InAsset string  `json:"in_asset"`
+	Rate    float64 `json:"rate"`     // fiat per unit of the payout's asset
+	Trades  int     `json:"pairings"` // desk pairings that day the rate was estimated from
 }
 
 // Holder is an account holding some of the victim's money at AsOf.
@@ -227,8 +240,9 @@ type node struct {
 // relay carries money across rails at an OTC desk: the crypto payout
 // leaves later than the fiat arrived, so it waits in the queue for its time.
 type relay struct {
-	amount udecimal.Decimal
-	note   string
+	amount   udecimal.Decimal
+	note     string
+	crossing *Crossing
 }
 
 type lot struct{ amt, taint udecimal.Decimal }
@@ -347,7 +361,11 @@ func (tr *tracer) step(nd *node) {
 	e := nd.evs[nd.cur]
 	nd.cur++
 	if nd.relay != nil {
+		n := len(tr.trace.Hops)
 		tr.send(e.tx, nd.relay.amount, nd.conf, nd.hops, nd.relay.note)
+		if len(tr.trace.Hops) > n {
+			tr.trace.Hops[n].Crossing = nd.relay.crossing
+		}
 		return
 	}
 	r := &tr.l.tx[e.tx]
