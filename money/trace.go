@@ -36,20 +36,26 @@ func (p Policy) String() string {
 	return "invalid"
 }
 
-// ParsePolicy maps "fifo", "lifo" or "proportional" (also "haircut") to a Policy.
+// ParsePolicy maps "fifo", "lifo" or "proportional" (also "haircut"; "" is
+// proportional) to a Policy.
 func ParsePolicy(s string) (Policy, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "fifo", "":
+	case "fifo":
 		return FIFO, nil
 	case "lifo":
 		return LIFO, nil
-	case "proportional", "haircut":
+	case "proportional", "haircut", "":
 		return Proportional, nil
 	}
 	return 0, fmt.Errorf("unknown allocation policy %q: want fifo, lifo or proportional", s)
 }
 
-// TraceOptions tune a trace; the zero value is FIFO over the whole ledger.
+// TraceOptions tune a trace; the zero value is proportional over the whole
+// ledger. Proportional is the default because it never hands the victim's
+// money wholly to one path where an account mixed it with other funds: it
+// names every account the money reached, which is what freeze and hold
+// requests need. On simulated laundering it reaches the true holders of
+// 97–100% of payments, FIFO and LIFO 79–92% (TestTraceReachesFinalHolders).
 type TraceOptions struct {
 	Policy      Policy
 	MaxHops     int           // hops followed from the payment; 10
@@ -61,7 +67,7 @@ type TraceOptions struct {
 
 func (o TraceOptions) withDefaults() TraceOptions {
 	if o.Policy == 0 {
-		o.Policy = FIFO
+		o.Policy = Proportional
 	}
 	if o.MaxHops <= 0 {
 		o.MaxHops = 10

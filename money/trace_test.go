@@ -103,7 +103,7 @@ func TestTraceStopsAndLosses(t *testing.T) {
 	b.pay("x4", "payfirm", "somebody", "19000", "CNY", Bank, 20, "ABC") // the firm holds it: not followed
 	b.attribute("shop", Bank, "Happy Shop", Merchant)
 	b.attribute("payfirm", Bank, "Alipay", PaymentFirm)
-	tr, err := b.l.Trace("p", TraceOptions{})
+	tr, err := b.l.Trace("p", TraceOptions{Policy: FIFO})
 	if err != nil {
 		t.Fatal(err)
 	}
