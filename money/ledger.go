@@ -3,6 +3,7 @@ package money
 import (
 	"hash/maphash"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,14 +27,13 @@ type Ledger struct {
 	nextIn  []uint32
 	ids     []byte   // every id, one after another
 	idEnd   []uint32 // per transfer: where its id ends in ids
-	memos   map[uint32]string
 	byID    map[uint64]uint32 // id hash → transfer; collisions in byIDx
 	byIDx   map[string]uint32
 
 	accts  []account
 	byAcct map[indicator.Indicator]uint32
 
-	strs  []string // interned assets and institutions; 0 is ""
+	strs  []string // interned assets, institutions and memos; 0 is ""
 	strIx map[string]uint32
 
 	entities []entity
@@ -53,6 +53,7 @@ type txRec struct {
 	asset    uint32
 	fromInst uint32
 	toInst   uint32
+	memo     uint32
 	prec     uint8
 	rail     Rail
 }
@@ -90,7 +91,6 @@ func NewLedger() *Ledger {
 		strs:     []string{""},
 		strIx:    map[string]uint32{"": 0},
 		byEntity: map[string]int32{},
-		memos:    map[uint32]string{},
 	}
 }
 
@@ -132,13 +132,10 @@ func (l *Ledger) add(t Transfer) bool {
 	}
 	l.ids = append(l.ids, t.ID...)
 	l.idEnd = append(l.idEnd, uint32(len(l.ids)))
-	if t.Memo != "" {
-		l.memos[i] = t.Memo
-	}
 	sec := t.Time.Unix()
 	from, to := l.acct(t.From, sec), l.acct(t.To, sec)
-	r := txRec{t: sec, hi: hi, lo: lo, prec: prec, from: from, to: to, rail: t.Rail,
-		asset: l.intern(t.Asset), fromInst: l.intern(t.FromInstitution), toInst: l.intern(t.ToInstitution)}
+	r := txRec{t: sec, hi: hi, lo: lo, prec: prec, from: from, to: to, rail: t.Rail, asset: l.intern(t.Asset),
+		fromInst: l.intern(t.FromInstitution), toInst: l.intern(t.ToInstitution), memo: l.intern(t.Memo)}
 	l.tx = append(l.tx, r)
 	fa, ta := &l.accts[from], &l.accts[to]
 	l.nextOut = append(l.nextOut, fa.headOut)
@@ -179,10 +176,14 @@ func (l *Ledger) idOf(i uint32) string {
 	return string(l.ids[start:l.idEnd[i]])
 }
 
+// intern keeps one copy of a repeated string (assets, institutions, memos
+// like "工资" or "货款"), cloned: a string parsed from a record shares the
+// record's memory, and keeping it would keep the whole record.
 func (l *Ledger) intern(s string) uint32 {
 	if i, ok := l.strIx[s]; ok {
 		return i
 	}
+	s = strings.Clone(s)
 	i := uint32(len(l.strs))
 	l.strs = append(l.strs, s)
 	l.strIx[s] = i
@@ -196,6 +197,7 @@ func (l *Ledger) acct(ind indicator.Indicator, sec int64) uint32 {
 		return i
 	}
 	i := uint32(len(l.accts))
+	ind = indicator.Stored(ind.Kind(), strings.Clone(ind.Value())) // not the record's memory
 	l.accts = append(l.accts, account{ind: ind, entity: -1, first: sec, last: sec})
 	l.byAcct[ind] = i
 	return i
@@ -273,7 +275,7 @@ func (l *Ledger) Transfer(id string) (Transfer, bool) {
 func (l *Ledger) transfer(i uint32) Transfer {
 	r := &l.tx[i]
 	return Transfer{ID: l.idOf(i), Time: time.Unix(r.t, 0).UTC(), Rail: r.rail, Asset: l.strs[r.asset], Amount: r.amount(),
-		From: l.accts[r.from].ind, To: l.accts[r.to].ind, FromInstitution: l.strs[r.fromInst], ToInstitution: l.strs[r.toInst], Memo: l.memos[i]}
+		From: l.accts[r.from].ind, To: l.accts[r.to].ind, FromInstitution: l.strs[r.fromInst], ToInstitution: l.strs[r.toInst], Memo: l.strs[r.memo]}
 }
 
 // Find returns the transfer a victim describes: from payer to payee, of

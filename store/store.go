@@ -1,5 +1,6 @@
 // Package store keeps fanzha's records: organisations and tokens, signals,
-// links, reports, early warnings and the audit chain. One interface, two implementations —
+// links, reports, early warnings, the money ledger with its freeze requests,
+// and the audit chain. One interface, two implementations —
 // embedded SQLite (the default, nothing to install) and PostgreSQL — run the
 // same numbered migrations and pass the same test suite. No SQL lives
 // outside this package.
@@ -12,6 +13,7 @@ import (
 
 	"github.com/fanzha/fanzha/auth"
 	"github.com/fanzha/fanzha/indicator"
+	"github.com/fanzha/fanzha/money"
 	"github.com/fanzha/fanzha/registry"
 	"github.com/fanzha/fanzha/telecom"
 )
@@ -30,6 +32,7 @@ type Store interface {
 	Reports
 	Audit
 	Warnings
+	Money
 	// Close releases the database.
 	Close() error
 }
@@ -144,4 +147,43 @@ type WarningStats struct {
 	Signed        int            `json:"signed"`
 	ByOutcome     map[string]int `json:"by_outcome"`
 	MedianSignMin float64        `json:"median_minutes_to_sign"`
+}
+
+// Money holds the transfer ledger of every rail, who controls which
+// accounts, and the stop-payment and freeze requests (package money holds
+// their rules).
+type Money interface {
+	// AddTransfers stores transfers supplied by orgID, skipping ids already
+	// stored; it returns how many were new.
+	AddTransfers(ctx context.Context, orgID int64, ts []money.Transfer) (added int, err error)
+	// EachTransfer calls fn for every transfer in the order stored; used to
+	// rebuild the in-memory ledger at start (LoadLedger).
+	EachTransfer(ctx context.Context, fn func(money.Transfer) error) error
+	// AddAttributions stores who controls which accounts; a later word on
+	// an account replaces the earlier.
+	AddAttributions(ctx context.Context, orgID int64, as []money.Attribution) error
+	EachAttribution(ctx context.Context, fn func(money.Attribution) error) error
+	// AddFreezeRequests stores drafted requests, keeping any already stored
+	// under the same id; it returns them as stored and which were new.
+	AddFreezeRequests(ctx context.Context, rs []money.FreezeRequest) (stored []money.FreezeRequest, created []bool, err error)
+	// FreezeRequest reads one request with its history.
+	FreezeRequest(ctx context.Context, id string) (money.FreezeRequest, error)
+	// SearchFreezeRequests pages requests newest first, without history.
+	SearchFreezeRequests(ctx context.Context, q FreezeQuery) ([]money.FreezeRequest, error)
+	// EachFreezeRequest calls fn for every request q selects, without history.
+	EachFreezeRequest(ctx context.Context, q FreezeQuery, fn func(money.FreezeRequest) error) error
+	// UpdateFreezeRequest moves a request on: fn changes it and appends its
+	// history row, all in one transaction.
+	UpdateFreezeRequest(ctx context.Context, id string, fn func(*money.FreezeRequest) error) (money.FreezeRequest, error)
+}
+
+// FreezeQuery selects freeze requests. Zero fields do not filter.
+type FreezeQuery struct {
+	ReportID    string
+	Institution string
+	Status      money.FreezeStatus // "expired", "stopped" and "frozen" are judged at Now
+	Now         time.Time          // zero: now
+	Addressee   int64              // a finance organisation: only requests it answers (its own or unaddressed), never drafts
+	Limit       int
+	After       string // cursor: the last ID of the previous page
 }

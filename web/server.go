@@ -15,6 +15,7 @@ import (
 
 	"github.com/fanzha/fanzha/auth"
 	"github.com/fanzha/fanzha/indicator"
+	"github.com/fanzha/fanzha/money"
 	"github.com/fanzha/fanzha/registry"
 	"github.com/fanzha/fanzha/store"
 	"github.com/fanzha/fanzha/worker"
@@ -22,12 +23,14 @@ import (
 
 // Options tune a Server; the zero value is usable.
 type Options struct {
-	Parse       indicator.Options // default phone region
-	PublicRate  float64           // public requests per second per client (default 2)
-	PublicBurst int               // default 30
-	TokenTTL    time.Duration     // how long a checked token is trusted before re-reading it (default 30 s)
-	Telecom     *worker.Telecom   // call-record ingest and detectors; nil: not on this node
-	AuditWait   time.Duration     // how long a read waits for room in a full audit queue before 503 (default 5 s)
+	Parse       indicator.Options  // default phone region
+	PublicRate  float64            // public requests per second per client (default 2)
+	PublicBurst int                // default 30
+	TokenTTL    time.Duration      // how long a checked token is trusted before re-reading it (default 30 s)
+	Telecom     *worker.Telecom    // call-record ingest and detectors; nil: not on this node
+	AuditWait   time.Duration      // how long a read waits for room in a full audit queue before 503 (default 5 s)
+	Ledger      *money.Ledger      // the in-memory transfer ledger, loaded from the store; nil: not on this node
+	FreezeRules *money.FreezeRules // stop-payment and freeze limits; nil: money.DefaultFreezeRules (China's)
 	Logger      *slog.Logger
 }
 
@@ -37,6 +40,7 @@ type Server struct {
 	registry *registry.Registry
 	audit    *auth.Auditor
 	telecom  *worker.Telecom
+	money    moneyState
 	opts     Options
 	log      *slog.Logger
 	limiter  *limiter
@@ -66,6 +70,8 @@ var (
 	warningDesk   = []auth.Sector{auth.Police}
 	warningReader = []auth.Sector{auth.Police, auth.Regulator}
 	paymentDesk   = []auth.Sector{auth.Finance, auth.Police}
+	freezeDesk    = []auth.Sector{auth.Police}
+	moneyReader   = []auth.Sector{auth.Finance, auth.Police, auth.Judicial}
 )
 
 var routes = []route{
@@ -85,6 +91,15 @@ var routes = []route{
 	{"GET", "/api/v1/warnings/{id}", auth.ReadReports, (*Server).getWarning, warningDesk},
 	{"POST", "/api/v1/warnings/{id}/sign", auth.SubmitReport | auth.ReadReports, (*Server).signWarning, warningDesk},
 	{"POST", "/api/v1/warnings/{id}/outcome", auth.SubmitReport | auth.ReadReports, (*Server).warningOutcome, warningDesk},
+	{"POST", "/api/v1/ingest/transfers", auth.SubmitSignals, (*Server).ingestTransfers, paymentDesk},
+	{"POST", "/api/v1/attributions", auth.SubmitSignals, (*Server).submitAttributions, paymentDesk},
+	{"GET", "/api/v1/trace", auth.Lookup, (*Server).trace, moneyReader},
+	{"GET", "/api/v1/reports/{id}/trace", auth.ReadReports, (*Server).reportTrace, moneyReader},
+	{"POST", "/api/v1/reports/{id}/freeze-requests", auth.SubmitReport | auth.ReadReports, (*Server).draftFreeze, freezeDesk},
+	{"GET", "/api/v1/freeze-requests", auth.ReadReports, (*Server).listFreeze, moneyReader},
+	{"GET", "/api/v1/freeze-requests/{id}", auth.ReadReports, (*Server).getFreeze, moneyReader},
+	{"POST", "/api/v1/freeze-requests/{id}/events", auth.SubmitReport | auth.ReadReports, (*Server).freezeEvent, paymentDesk},
+	{"GET", "/api/v1/money/totals", auth.ReadReports, (*Server).moneyTotals, moneyReader},
 	// Any valid token, whatever its role: every /api/ route needs one.
 	{"GET", "/api/v1/whoami", 0, (*Server).whoami, nil},
 	{"GET", "/api/v1/openapi.json", 0, (*Server).openAPI, nil},
@@ -114,6 +129,7 @@ func New(st store.Store, reg *registry.Registry, audit *auth.Auditor, opts Optio
 	}
 	s := &Server{
 		store: st, registry: reg, audit: audit, opts: opts, log: opts.Logger, telecom: opts.Telecom,
+		money:   newMoneyState(opts),
 		limiter: newLimiter(opts.PublicRate, opts.PublicBurst),
 		mux:     http.NewServeMux(),
 		tokens:  map[[32]byte]cachedToken{},

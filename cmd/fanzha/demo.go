@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -12,11 +13,14 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/fanzha/fanzha/auth"
+	"github.com/fanzha/fanzha/money"
+	"github.com/fanzha/fanzha/registry"
 	"github.com/fanzha/fanzha/simulate"
 	"github.com/fanzha/fanzha/store"
 )
@@ -44,6 +48,10 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	md, err := loadMoney(ctx, a, tokens, *seed, out)
+	if err != nil {
+		return err
+	}
 	if *loadOnly {
 		printTokens(out, tokens, "http://"+*addr)
 		return nil
@@ -51,6 +59,8 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 	return a.serve(ctx, *addr, func(bound net.Addr) {
 		printTokens(out, tokens, "http://"+bound.String())
 		printTryIt(out, "http://"+bound.String(), tokens, sc)
+		printTryMoney(out, "http://"+bound.String(), md)
+		fmt.Fprintf(out, "\nCtrl-C stops the demo and deletes its database.\n")
 	})
 }
 
@@ -190,9 +200,240 @@ func printTryIt(out io.Writer, base string, tokens []demoToken, sc simulate.Scen
 	fmt.Fprintf(out, "  curl -s -H 'Authorization: Bearer %s' '%s/api/v1/audit?limit=5'\n", tok, base)
 	fmt.Fprintf(out, "  curl -s -H 'Authorization: Bearer %s' '%s/api/v1/warnings?grade=high&limit=3'\n", tok, base)
 	fmt.Fprintf(out, "  curl -s -H 'Authorization: Bearer %s' '%s/api/v1/warnings/stats'\n", tok, base)
-	fmt.Fprintf(out, "\nCtrl-C stops the demo and deletes its database.\n")
 }
 
 func urlq(s string) string {
 	return strings.NewReplacer(" ", "%20", "+", "%2B").Replace(s)
+}
+
+// moneyDemo is what the demo's money scenario leaves to try.
+type moneyDemo struct {
+	token   string // a police token: it may read and act on everything shown
+	payment string // a victim's payment to trace
+	report  string // a report with freeze requests
+	request string // one of them, moved on
+	held    string // one that is held, to renew
+}
+
+// demoCall sends one request through the handler as an organisation's
+// system would, and returns the status and the body.
+func demoCall(ctx context.Context, h http.Handler, method, path, token, ct string, body []byte) (int, []byte) {
+	req := httptest.NewRequestWithContext(ctx, method, path, bytes.NewReader(body))
+	req.RemoteAddr = "198.51.100.251:40000"
+	req.Header.Set("Authorization", "Bearer "+token)
+	if ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.Bytes()
+}
+
+// demoTokenFor finds a token of a sector that may do need.
+func demoTokenFor(tokens []demoToken, sector auth.Sector, need auth.Action) (string, error) {
+	for _, t := range tokens {
+		if t.org.Sector == sector && auth.Allow(auth.Principal{Org: auth.Org{ID: 1, Sector: sector}, Role: t.role}, need) == nil {
+			return t.secret, nil
+		}
+	}
+	return "", fmt.Errorf("the demo scenario has no %s token that may %s", sector, need)
+}
+
+// The size of the demo's money scenario: about twenty thousand transfers,
+// loaded in well under a second.
+const (
+	demoAccounts = 5000
+	demoVictims  = 40
+	demoDays     = 10
+)
+
+// loadMoney generates a money scenario — a country's payments, with fraud
+// rings laundering their victims' money through mules, OTC desks and
+// exchanges — and loads it through the HTTP handlers as the banks and the
+// police would: a bank sends the transfers, the police who controls which
+// accounts and the victims' reports. Then the police draft stop-payment and
+// freeze requests for two reports, and the banks answer some of them.
+func loadMoney(ctx context.Context, a *app, tokens []demoToken, seed uint64, out io.Writer) (moneyDemo, error) {
+	var md moneyDemo
+	write := auth.SubmitSignals | auth.SubmitReport | auth.ReadReports
+	police, err := demoTokenFor(tokens, auth.Police, write)
+	if err != nil {
+		return md, err
+	}
+	bank, err := demoTokenFor(tokens, auth.Finance, write)
+	if err != nil {
+		return md, err
+	}
+	md.token = police
+	h := a.server.Handler()
+	call := func(method, path, token string, body any) (int, []byte, error) {
+		ct, raw := "application/json", []byte(nil)
+		switch b := body.(type) {
+		case nil:
+		case []byte:
+			ct, raw = "text/csv", b
+		default:
+			var err error
+			if raw, err = json.Marshal(b); err != nil {
+				return 0, nil, err
+			}
+		}
+		code, resp := demoCall(ctx, h, method, path, token, ct, raw)
+		return code, resp, nil
+	}
+
+	// The scenario ends the day before yesterday, so its latest money is
+	// still within the stop-payment window.
+	var transfers bytes.Buffer
+	cw := csv.NewWriter(&transfers)
+	cw.Write(simulate.TransferColumns)
+	sc, err := simulate.GenerateMoney(simulate.MoneyConfig{Accounts: demoAccounts, Victims: demoVictims, Days: demoDays, Seed: seed,
+		Start: time.Now().AddDate(0, 0, -demoDays-1)}, cw.Write)
+	if err != nil {
+		return md, err
+	}
+	cw.Flush()
+	var attrs bytes.Buffer
+	aw := csv.NewWriter(&attrs)
+	aw.Write(simulate.AttributionColumns)
+	for _, x := range sc.Attributions {
+		aw.Write([]string{x.Kind, x.Value, x.Entity, x.EntityType, x.Source})
+	}
+	aw.Flush()
+	var sum struct{ Accepted, Added, Rejected int }
+	for _, up := range []struct {
+		path, token string
+		body        []byte
+	}{{"/api/v1/ingest/transfers", bank, transfers.Bytes()}, {"/api/v1/attributions", police, attrs.Bytes()}} {
+		code, resp, _ := call("POST", up.path, up.token, up.body)
+		if code != http.StatusOK {
+			return md, fmt.Errorf("load %s: HTTP %d: %.500s", up.path, code, resp)
+		}
+		if up.path == "/api/v1/ingest/transfers" {
+			json.Unmarshal(resp, &sum)
+		}
+	}
+	for _, r := range sc.Reports {
+		rep := registry.Report{ID: r.ID, Time: r.Time, Region: r.Region, Typology: r.Typology, Narrative: r.Narrative,
+			Loss: &r.Loss, Payments: r.Payments, Contacts: r.Contacts}
+		if code, resp, err := call("POST", "/api/v1/reports", police, rep); err != nil || code != http.StatusCreated && code != http.StatusOK {
+			return md, fmt.Errorf("file money report %s: HTTP %d: %s %v", r.ID, code, resp, err)
+		}
+		if md.payment == "" && len(r.PaymentIDs) > 0 {
+			md.payment = r.PaymentIDs[0]
+		}
+	}
+
+	// Draft for the two latest reports whose money an institution holds.
+	type request struct {
+		ID       string `json:"id"`
+		Kind     string `json:"kind"`
+		Amount   string `json:"amount"`
+		Answered string `json:"answered_by"`
+	}
+	var drafted [][]request
+	for i := len(sc.Reports) - 1; i >= 0 && len(drafted) < 2; i-- {
+		id := sc.Reports[i].ID
+		code, resp, _ := call("POST", "/api/v1/reports/"+id+"/freeze-requests", police, map[string]any{"case": "SH-" + id})
+		if code != http.StatusCreated && code != http.StatusOK {
+			return md, fmt.Errorf("draft freeze requests for %s: HTTP %d: %s", id, code, resp)
+		}
+		var d struct{ Requests []request }
+		json.Unmarshal(resp, &d)
+		if len(d.Requests) > 0 {
+			drafted = append(drafted, d.Requests)
+			if md.report == "" {
+				md.report, md.request = id, d.Requests[0].ID
+			}
+		}
+	}
+	// Move them on: the police send every request; a bank holds some (one
+	// is returned to its victim, one renewed), refuses one and finds the
+	// money gone from another.
+	type demoStep struct{ token, action, amount, note string }
+	plan := func(report, n int, r request) []demoStep {
+		hold := "stop"
+		if r.Kind == string(money.Freeze) {
+			hold = "freeze"
+		}
+		switch {
+		case report == 0 && n == 0:
+			return []demoStep{{bank, "acknowledge", "", ""}, {bank, hold, r.Amount, "held in full"},
+				{police, "order_return", "", "returned by decision of the case officer"}, {bank, "return", "", "paid back to the victim's card"}}
+		case report == 0 && n == 1:
+			return []demoStep{{bank, hold, r.Amount, ""}, {police, "renew", "", "the investigation goes on"}}
+		case report == 0 && n == 2:
+			return []demoStep{{bank, "refuse", "", "the account was closed before the request arrived"}}
+		case report == 1 && n == 0:
+			return []demoStep{{bank, "gone", "", "withdrawn in cash before the request arrived"}}
+		case report == 1 && n == 1:
+			return []demoStep{{bank, "acknowledge", "", ""}, {bank, hold, r.Amount, "held pending the case"}}
+		}
+		return nil
+	}
+	steps := 0
+	for report, reqs := range drafted {
+		for n, r := range reqs {
+			todo := []demoStep{{police, "send", "", "by the inter-agency channel"}}
+			if r.Answered == "any finance organisation" { // else a bank of the scenario's own answers, and the demo has no token for it
+				todo = append(todo, plan(report, n, r)...)
+			}
+			for _, st := range todo {
+				body := map[string]string{"action": st.action, "amount": st.amount, "note": st.note}
+				code, resp, _ := call("POST", "/api/v1/freeze-requests/"+r.ID+"/events", st.token, body)
+				if code != http.StatusOK {
+					return md, fmt.Errorf("freeze request %s: %s: HTTP %d: %s", r.ID, st.action, code, resp)
+				}
+				steps++
+				if st.action == "renew" {
+					md.held = r.ID
+				}
+			}
+		}
+	}
+	code, resp, _ := call("GET", "/api/v1/money/totals", police, nil)
+	var tot money.FreezeTotals
+	if code != http.StatusOK || json.Unmarshal(resp, &tot) != nil {
+		return md, fmt.Errorf("money totals: HTTP %d: %s", code, resp)
+	}
+	fmt.Fprintf(out, "money: %d transfers (%d moving victims' money through %d mules), %d attributions, %d victim reports; "+
+		"%d stop-payment and freeze requests drafted for %d reports and moved on in %d steps: stopped %s, frozen %s, returned %s\n",
+		sum.Accepted, sc.Truth.Counts.FraudTransfers, sc.Truth.Counts.Mules, len(sc.Attributions), len(sc.Reports),
+		tot.Requests, tot.Reports, steps, amounts(tot.Stopped), amounts(tot.Frozen), amounts(tot.Returned))
+	return md, nil
+}
+
+// amounts writes asset amounts for people: "CNY 1000.00, USDT 12.5".
+func amounts(m map[string]string) string {
+	if len(m) == 0 {
+		return "none"
+	}
+	var out []string
+	for asset, amt := range m {
+		out = append(out, asset+" "+amt)
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
+}
+
+// printTryMoney adds the money endpoints to the demo's examples.
+func printTryMoney(out io.Writer, base string, md moneyDemo) {
+	if md.payment == "" {
+		return
+	}
+	hdr := "-H 'Authorization: Bearer " + md.token + "'"
+	fmt.Fprintf(out, "\nMoney (trace a victim's payment, then the stop-payment and freeze work):\n")
+	fmt.Fprintf(out, "  curl -s %s '%s/api/v1/trace?payment=%s&policy=fifo'\n", hdr, base, urlq(md.payment))
+	fmt.Fprintf(out, "  curl -s %s '%s/api/v1/trace?payment=%s&format=svg' > trace.svg\n", hdr, base, urlq(md.payment))
+	if md.report == "" {
+		return
+	}
+	fmt.Fprintf(out, "  curl -s %s '%s/api/v1/reports/%s/trace'\n", hdr, base, md.report)
+	fmt.Fprintf(out, "  curl -s %s '%s/api/v1/freeze-requests?report=%s'\n", hdr, base, md.report)
+	fmt.Fprintf(out, "  curl -s %s '%s/api/v1/freeze-requests/%s'\n", hdr, base, md.request)
+	fmt.Fprintf(out, "  curl -s %s -X POST -d '{\"case\":\"SH-%s\"}' '%s/api/v1/reports/%s/freeze-requests'\n", hdr, md.report, base, md.report)
+	if md.held != "" {
+		fmt.Fprintf(out, "  curl -s %s -X POST -d '{\"action\":\"order_return\",\"note\":\"case closed\"}' '%s/api/v1/freeze-requests/%s/events'\n", hdr, base, md.held)
+	}
+	fmt.Fprintf(out, "  curl -s %s '%s/api/v1/money/totals'\n", hdr, base)
 }

@@ -381,6 +381,28 @@ func createOutput(name string, stdout io.Writer) (*output, error) {
 }
 
 func (o *output) write(header []string, rows [][]string) error {
+	return o.commit(func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.Write(header)
+		cw.WriteAll(rows) // flushes
+		return cw.Error()
+	})
+}
+
+// writeLines writes one line per element: NDJSON outputs.
+func (o *output) writeLines(lines []string) error {
+	return o.commit(func(w io.Writer) error {
+		for _, l := range lines {
+			if _, err := io.WriteString(w, l+"\n"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// commit writes the output in full through fn and puts it in place.
+func (o *output) commit(fn func(io.Writer) error) error {
 	var dst io.Writer
 	switch {
 	case o.tmp != nil:
@@ -391,10 +413,7 @@ func (o *output) write(header []string, rows [][]string) error {
 		return nil
 	}
 	bw := bufio.NewWriterSize(dst, 1<<16)
-	cw := csv.NewWriter(bw)
-	cw.Write(header)
-	cw.WriteAll(rows) // flushes
-	if err := cw.Error(); err != nil {
+	if err := fn(bw); err != nil {
 		return fmt.Errorf("writing %s: %w", o.name, err)
 	}
 	if err := bw.Flush(); err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/fanzha/fanzha/auth"
 	"github.com/fanzha/fanzha/indicator"
+	"github.com/fanzha/fanzha/money"
 	"github.com/fanzha/fanzha/registry"
 	"github.com/fanzha/fanzha/store"
 	"github.com/fanzha/fanzha/stream"
@@ -45,6 +46,7 @@ type app struct {
 	audit    *auth.Auditor
 	bus      *stream.Bus
 	telecom  *worker.Telecom
+	ledger   *money.Ledger
 	server   *web.Server
 	log      *slog.Logger
 	stop     context.CancelFunc // stops the detectors
@@ -82,6 +84,14 @@ func openApp(ctx context.Context, cfg appConfig) (*app, error) {
 	}
 	inds, sigs := reg.Index().Len()
 	log.Info("index rebuilt from store", "indicators", inds, "signals", sigs, "took", time.Since(start).Round(time.Millisecond))
+	start = time.Now()
+	ledger, err := store.LoadLedger(ctx, st)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	ls := ledger.Stats()
+	log.Info("money ledger rebuilt from store", "transfers", ls.Transfers, "accounts", ls.Accounts, "attributed", ls.Attributed, "took", time.Since(start).Round(time.Millisecond))
 	// An embedded JetStream keeps its streams on disk beside the database
 	// (or in the working directory), never in a temporary directory: a
 	// record acknowledged to an operator must survive a crash.
@@ -107,8 +117,8 @@ func openApp(ctx context.Context, cfg appConfig) (*app, error) {
 		_, err := st.AppendAudit(ctx, es)
 		return err
 	}, auth.AuditorOptions{Logger: log})
-	srv := web.New(st, reg, audit, web.Options{Parse: indicator.Options{DefaultRegion: cfg.Region}, Logger: log, Telecom: tel})
-	a := &app{store: st, registry: reg, audit: audit, bus: bus, telecom: tel, server: srv, log: log, stopped: make(chan struct{})}
+	srv := web.New(st, reg, audit, web.Options{Parse: indicator.Options{DefaultRegion: cfg.Region}, Logger: log, Telecom: tel, Ledger: ledger})
+	a := &app{store: st, registry: reg, audit: audit, bus: bus, telecom: tel, ledger: ledger, server: srv, log: log, stopped: make(chan struct{})}
 	runCtx, stop := context.WithCancel(context.Background())
 	a.stop = stop
 	go func() {
