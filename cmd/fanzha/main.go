@@ -30,6 +30,7 @@ func init() {
 		{"detect", "run the telecom detectors over call records: detect telecom --in cdr.csv --out suspects.csv --warnings warnings.csv", runDetect},
 		{"trace", "follow victims' payments through transfers: trace --in transfers.csv --attributions attributions.csv --payments ids.txt --out traces.ndjson", runTrace},
 		{"freeze", "stop-payment and freeze requests: freeze draft --report R --org ORG | list [--report R] | show ID | update ID --action A --org ORG [--amount X] | totals [--report R]", runFreeze},
+		{"lookalike", "score domains that imitate protected brands (banks, payment apps, exchanges, police portals): lookalike --in domains.txt [--brands brands.csv] --out scored.csv", runLookalike},
 		{"simulate", "write a simulated scenario with ground truth: simulate telecom --subscribers N --days D --seed S --out DIR", runSimulate},
 		{"lookup", "normalise an indicator, detect its kind, and show what the registry knows", runLookup},
 		{"org", "manage organisations: org add NAME --sector SECTOR | org list", runOrg},
