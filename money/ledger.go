@@ -2,6 +2,7 @@ package money
 
 import (
 	"hash/maphash"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -25,8 +26,8 @@ type Ledger struct {
 	tx      []txRec
 	nextOut []uint32 // per transfer: the previous transfer out of the same account, +1
 	nextIn  []uint32
-	ids     []byte   // every id, one after another
-	idEnd   []uint32 // per transfer: where its id ends in ids
+	ids     []byte            // every id, one after another
+	idEnd   []uint32          // per transfer: where its id ends in ids
 	byID    map[uint64]uint32 // id hash → transfer; collisions in byIDx
 	byIDx   map[string]uint32
 
@@ -91,6 +92,25 @@ func NewLedger() *Ledger {
 		strs:     []string{""},
 		strIx:    map[string]uint32{"": 0},
 		byEntity: map[string]int32{},
+	}
+}
+
+// Reserve makes room for n more transfers before a bulk load whose size
+// is known roughly (from the file's size), so the ledger's arrays are not
+// copied again and again as they grow: for ten million transfers that
+// copying was a quarter of the load.
+func (l *Ledger) Reserve(n int) {
+	if n <= 0 {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.tx = slices.Grow(l.tx, n)
+	l.nextOut = slices.Grow(l.nextOut, n)
+	l.nextIn = slices.Grow(l.nextIn, n)
+	l.idEnd = slices.Grow(l.idEnd, n)
+	if len(l.byID) == 0 {
+		l.byID = make(map[uint64]uint32, n)
 	}
 }
 

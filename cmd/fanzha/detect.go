@@ -37,8 +37,11 @@ const summaryErrors = 5
 // one batch: fanzha detect telecom --in cdr.csv --out suspects.csv
 // --warnings warnings.csv.
 func runDetect(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "mules" {
+		return runDetectMules(ctx, args[1:], out)
+	}
 	if len(args) == 0 || args[0] != "telecom" {
-		return usagef("detect telecom --in cdr.csv [--out suspects.csv] [--warnings warnings.csv] [--region CN]")
+		return usagef("detect telecom --in cdr.csv [--out suspects.csv] [--warnings warnings.csv] [--region CN]\n   or: detect mules --in transfers.csv [--attributions attributions.csv] [--victims reports.ndjson] [--out mules.csv]")
 	}
 	fs := flag.NewFlagSet("detect telecom", flag.ContinueOnError)
 	in := fs.String("in", "", "call records in the FORMATS.md cdr shape (CSV, NDJSON or JSON, plain or gzip), in rough time order; - reads stdin")

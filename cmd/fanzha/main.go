@@ -27,7 +27,7 @@ func init() {
 	commands = []command{
 		{"serve", "run the HTTP API and public portal (--addr, --db)", runServe},
 		{"demo", "serve a throwaway database filled with a simulated scenario, printing tokens", runDemo},
-		{"detect", "run the telecom detectors over call records: detect telecom --in cdr.csv --out suspects.csv --warnings warnings.csv", runDetect},
+		{"detect", "run a detector over a file: detect telecom --in cdr.csv --out suspects.csv --warnings warnings.csv | detect mules --in transfers.csv --out mules.csv", runDetect},
 		{"trace", "follow victims' payments through transfers: trace --in transfers.csv --attributions attributions.csv --payments ids.txt --out traces.ndjson", runTrace},
 		{"freeze", "stop-payment and freeze requests: freeze draft --report R --org ORG | list [--report R] | show ID | update ID --action A --org ORG [--amount X] | totals [--report R]", runFreeze},
 		{"lookalike", "score domains that imitate protected brands (banks, payment apps, exchanges, police portals): lookalike --in domains.txt [--brands brands.csv] --out scored.csv", runLookalike},
