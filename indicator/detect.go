@@ -304,6 +304,12 @@ func (o Options) possiblePhone(d []byte) bool {
 	if err != nil || len(d) < minShortCode || len(d) > maxPhoneDigits {
 		return false
 	}
+	if d[0] != '0' && len(d) > 15 {
+		// No international or trunk prefix, and longer than any E.164
+		// number: an account id (Alipay's 2088… ids are 16 digits), not a
+		// phone. Asking the numbering plan would cost microseconds.
+		return false
+	}
 	var pd phoneDigits
 	pd.n = copy(pd.buf[:], d)
 	_, short, rule, _ := phoneCanonical(&pd, region, "")

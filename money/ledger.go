@@ -32,7 +32,12 @@ type Ledger struct {
 	byIDx   map[string]uint32
 
 	accts  []account
-	byAcct map[indicator.Indicator]uint32
+	// Accounts are found by a 64-bit hash of the account: a map of small
+	// fixed-size keys stays in cache far better than one keyed by text.
+	// The account it names is compared to be sure; the rare collision
+	// goes to byAcctX.
+	byAcct  map[uint64]uint32
+	byAcctX map[indicator.Indicator]uint32
 
 	strs  []string // interned assets, institutions and memos; 0 is ""
 	strIx map[string]uint32
@@ -88,7 +93,8 @@ func NewLedger() *Ledger {
 	return &Ledger{
 		byID:     map[uint64]uint32{},
 		byIDx:    map[string]uint32{},
-		byAcct:   map[indicator.Indicator]uint32{},
+		byAcct:   map[uint64]uint32{},
+		byAcctX:  map[indicator.Indicator]uint32{},
 		strs:     []string{""},
 		strIx:    map[string]uint32{"": 0},
 		byEntity: map[string]int32{},
@@ -211,16 +217,48 @@ func (l *Ledger) intern(s string) uint32 {
 }
 
 func (l *Ledger) acct(ind indicator.Indicator, sec int64) uint32 {
-	if i, ok := l.byAcct[ind]; ok {
+	if i, ok := l.account(ind); ok {
 		a := &l.accts[i]
+		if a.nIn+a.nOut == 0 { // attributed before it had transfers
+			a.first, a.last = sec, sec
+		}
 		a.first, a.last = min(a.first, sec), max(a.last, sec)
 		return i
 	}
+	return l.newAccount(ind, account{entity: -1, first: sec, last: sec})
+}
+
+var acctSeed = maphash.MakeSeed()
+
+func acctHash(ind indicator.Indicator) uint64 {
+	return maphash.String(acctSeed, ind.Value()) ^ uint64(ind.Kind())*0x9e3779b97f4a7c15
+}
+
+// account finds an account's index.
+func (l *Ledger) account(ind indicator.Indicator) (uint32, bool) {
+	if i, ok := l.byAcct[acctHash(ind)]; ok && l.accts[i].ind == ind {
+		return i, true
+	}
+	i, ok := l.byAcctX[ind]
+	return i, ok
+}
+
+// newAccount adds an account the ledger does not have.
+func (l *Ledger) newAccount(ind indicator.Indicator, a account) uint32 {
 	i := uint32(len(l.accts))
-	ind = indicator.Stored(ind.Kind(), strings.Clone(ind.Value())) // not the record's memory
-	l.accts = append(l.accts, account{ind: ind, entity: -1, first: sec, last: sec})
-	l.byAcct[ind] = i
+	a.ind = indicator.Stored(ind.Kind(), strings.Clone(ind.Value())) // not the record's memory
+	l.accts = append(l.accts, a)
+	if h := acctHash(ind); l.hasHash(h) {
+		l.byAcctX[a.ind] = i
+	} else {
+		l.byAcct[h] = i
+	}
 	return i
+}
+
+func (l *Ledger) hasHash(h uint64) bool {
+	_, taken := l.byAcct[h]
+	return taken
 }
 
 // Attribute records who controls an account; the account need not have
@@ -228,11 +266,9 @@ func (l *Ledger) acct(ind indicator.Indicator, sec int64) uint32 {
 func (l *Ledger) Attribute(a Attribution) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	i, ok := l.byAcct[a.Indicator]
+	i, ok := l.account(a.Indicator)
 	if !ok {
-		i = uint32(len(l.accts))
-		l.accts = append(l.accts, account{ind: a.Indicator, entity: -1})
-		l.byAcct[a.Indicator] = i
+		i = l.newAccount(a.Indicator, account{entity: -1})
 	}
 	key := a.EntityType + "\x00" + a.Entity
 	e, ok := l.byEntity[key]
@@ -304,11 +340,11 @@ func (l *Ledger) transfer(i uint32) Transfer {
 func (l *Ledger) Find(from, to indicator.Indicator, amount udecimal.Decimal, at time.Time) (Transfer, bool) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	fi, ok := l.byAcct[from]
+	fi, ok := l.account(from)
 	if !ok {
 		return Transfer{}, false
 	}
-	ti, ok := l.byAcct[to]
+	ti, ok := l.account(to)
 	if !ok {
 		return Transfer{}, false
 	}

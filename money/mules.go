@@ -305,7 +305,7 @@ func (l *Ledger) Mules(opts MuleOptions) ([]MuleSuspect, MuleStats) {
 	d.victims = l.accountSet(opts.Victims)
 	d.payees = map[uint32]int{}
 	for _, ind := range opts.Payees {
-		if a, ok := l.byAcct[ind]; ok {
+		if a, ok := l.account(ind); ok {
 			d.payees[a]++
 		}
 	}
@@ -455,7 +455,7 @@ func institutionalOut(first, last int64) uint32 {
 func (l *Ledger) accountSet(inds []indicator.Indicator) map[uint32]bool {
 	set := map[uint32]bool{}
 	for _, ind := range inds {
-		if a, ok := l.byAcct[ind]; ok {
+		if a, ok := l.account(ind); ok {
 			set[a] = true
 		}
 	}
