@@ -31,6 +31,8 @@ func init() {
 		{"trace", "follow victims' payments through transfers: trace --in transfers.csv --attributions attributions.csv --payments ids.txt --out traces.ndjson", runTrace},
 		{"freeze", "stop-payment and freeze requests: freeze draft --report R --org ORG | list [--report R] | show ID | update ID --action A --org ORG [--amount X] | totals [--report R]", runFreeze},
 		{"lookalike", "score domains that imitate protected brands (banks, payment apps, exchanges, police portals): lookalike --in domains.txt [--brands brands.csv] --out scored.csv", runLookalike},
+		{"train", "train the content classifier and write the embedded model + data card: train [--data ../shared/data] [--out content/model/model.bin] [--no-research]", runTrain},
+		{"eval", "score the content classifier approaches on the held-out splits beside published results: eval [--data ../shared/data]", runEval},
 		{"simulate", "write a simulated scenario with ground truth: simulate telecom --subscribers N --days D --seed S --out DIR", runSimulate},
 		{"lookup", "normalise an indicator, detect its kind, and show what the registry knows", runLookup},
 		{"org", "manage organisations: org add NAME --sector SECTOR | org list", runOrg},
