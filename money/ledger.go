@@ -31,7 +31,7 @@ type Ledger struct {
 	byID    map[uint64]uint32 // id hash → transfer; collisions in byIDx
 	byIDx   map[string]uint32
 
-	accts  []account
+	accts []account
 	// Accounts are found by a 64-bit hash of the account: a map of small
 	// fixed-size keys stays in cache far better than one keyed by text.
 	// The account it names is compared to be sure; the rare collision
