@@ -100,10 +100,14 @@ var routes = []route{
 	{"GET", "/api/v1/freeze-requests/{id}", auth.ReadReports, (*Server).getFreeze, moneyReader},
 	{"POST", "/api/v1/freeze-requests/{id}/events", auth.SubmitReport | auth.ReadReports, (*Server).freezeEvent, paymentDesk},
 	{"GET", "/api/v1/money/totals", auth.ReadReports, (*Server).moneyTotals, moneyReader},
+	// Any sector may classify; the handler shows the registry's view only
+	// to readers and lets only message-handling sectors submit.
+	{"POST", "/api/v1/classify", 0, (*Server).classifyMessages, nil},
 	// Any valid token, whatever its role: every /api/ route needs one.
 	{"GET", "/api/v1/whoami", 0, (*Server).whoami, nil},
 	{"GET", "/api/v1/openapi.json", 0, (*Server).openAPI, nil},
 	{"GET", "/public/v1/check", 0, (*Server).publicCheck, nil},
+	{"POST", "/public/v1/check", 0, (*Server).publicCheckMessage, nil},
 	{"GET", "/public/v1/range/{prefix}", 0, (*Server).publicRange, nil},
 	{"POST", "/public/v1/reports", 0, (*Server).publicReport, nil},
 	{"GET", "/public/v1/reports/{receipt}", 0, (*Server).publicReceipt, nil},

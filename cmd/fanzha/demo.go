@@ -52,6 +52,10 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	cd, err := loadContent(ctx, a, tokens, sc, out)
+	if err != nil {
+		return err
+	}
 	if *loadOnly {
 		printTokens(out, tokens, "http://"+*addr)
 		return nil
@@ -60,6 +64,7 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 		printTokens(out, tokens, "http://"+bound.String())
 		printTryIt(out, "http://"+bound.String(), tokens, sc)
 		printTryMoney(out, "http://"+bound.String(), md)
+		printTryContent(out, "http://"+bound.String(), cd)
 		fmt.Fprintf(out, "\nCtrl-C stops the demo and deletes its database.\n")
 	})
 }
@@ -436,4 +441,146 @@ func printTryMoney(out io.Writer, base string, md moneyDemo) {
 		fmt.Fprintf(out, "  curl -s %s -X POST -d '{\"action\":\"order_return\",\"note\":\"case closed\"}' '%s/api/v1/freeze-requests/%s/events'\n", hdr, base, md.held)
 	}
 	fmt.Fprintf(out, "  curl -s %s '%s/api/v1/money/totals'\n", hdr, base)
+}
+
+// contentDemo is what the demo's message scenario leaves to try.
+type contentDemo struct {
+	token  string // an internet platform's analyst: classifies, submits and reads
+	linked string // kind/value of an indicator the classifier submitted, with links
+}
+
+// demoMessage is one message an internet platform screens.
+type demoMessage struct {
+	ID      string `json:"id"`
+	Channel string `json:"channel"`
+	Text    string `json:"text"`
+}
+
+// demoMessages are realistic scam texts in Chinese and English carrying
+// the scenario's rings' numbers, sites, handles, accounts and wallets, a
+// phishing text with a lookalike of a bank's site that quotes the bank's
+// real hotline, and ordinary messages.
+func demoMessages(sc simulate.Scenario) []demoMessage {
+	ring := func(typology string) simulate.Ring {
+		for _, r := range sc.Rings {
+			if r.Typology == typology {
+				return r
+			}
+		}
+		return sc.Rings[0]
+	}
+	task, inv, cs := ring("task_scam"), ring("investment"), ring("customer_service")
+	police, loan, job := ring("impersonation_official"), ring("loan"), ring("fake_job")
+	wallet := "TJCnKsPa7y5okkXvQAidZBzqx3QyQ6sxMW"
+	if len(inv.Wallets) > 0 {
+		wallet = inv.Wallets[0]
+	}
+	return []demoMessage{
+		{"nc-1001", "sms", fmt.Sprintf("【兼职】宝妈学生党在家刷单点赞，日结200-500元，先垫付后返佣金，多劳多得。加Telegram %s 或致电 %s，报名入口 %s",
+			task.Handles[0], task.Phones[0], task.URLs[0])},
+		{"nc-1002", "chat", fmt.Sprintf("Hi dear, my mentor's USDT platform pays 8%% a day, guaranteed returns with no risk. Deposit to %s and register at %s, then message me on Telegram %s",
+			wallet, inv.URLs[0], inv.Handles[0])},
+		{"nc-1003", "sms", fmt.Sprintf("【快递客服】您好，您的包裹在运输中丢失，我们将为您办理双倍理赔退款。请下载会议软件共享屏幕配合操作，客服电话 %s，理赔链接 %s",
+			cs.Phones[0], cs.URLs[0])},
+		{"nc-1004", "sms", fmt.Sprintf("我是市公安局民警，您的银行卡涉嫌洗钱，需立即将资金转到安全账户 %s 配合调查，请勿告诉家人，否则将被通缉。联系电话 %s",
+			police.Accounts[0], police.Phones[0])},
+		{"nc-1005", "sms", fmt.Sprintf("Your loan of 50,000 yuan is approved but frozen because your card number was wrong. Pay the 2,000 yuan unfreezing fee to account %s today, then call %s to release it.",
+			loan.Accounts[0], loan.Phones[0])},
+		{"nc-1006", "job_ad", fmt.Sprintf("Customer service jobs in Thailand: 30,000 a month, no experience needed, free flight and visa. Pay a 3,000 training deposit first. Contact HR on WhatsApp %s",
+			job.Phones[0])},
+		{"nc-1007", "sms", "【工商银行】您的账户存在异常已被冻结，请立即登录 http://icbc-secure-login.top/verify 完成身份验证，官方客服热线95588。"},
+		{"nc-1008", "chat", "明天下午三点开会，记得带上季度报表。"},
+		{"nc-1009", "chat", "Hey, are we still on for lunch tomorrow at 12? I will book a table."},
+		{"nc-1010", "sms", "【顺丰速运】您的快件已由前台代收，如有疑问请致电95338。"},
+		{"nc-1011", "email", "Reminder: your dentist appointment is on Tuesday at 3pm. Reply to this e-mail to change it."},
+	}
+}
+
+// loadContent sends the demo's messages through POST /api/v1/classify as
+// an internet platform screening its traffic would, with submit: the
+// indicators of the texts judged scam land in the registry as the
+// platform's signals, linked message by message.
+func loadContent(ctx context.Context, a *app, tokens []demoToken, sc simulate.Scenario, out io.Writer) (contentDemo, error) {
+	var cd contentDemo
+	token, err := demoTokenFor(tokens, auth.Internet, auth.SubmitSignals|auth.Lookup)
+	if err != nil {
+		return cd, err
+	}
+	cd.token = token
+	body, err := json.Marshal(map[string]any{"messages": demoMessages(sc), "submit": true})
+	if err != nil {
+		return cd, err
+	}
+	code, resp := demoCall(ctx, a.server.Handler(), "POST", "/api/v1/classify", token, "application/json", body)
+	var ans struct {
+		Count, Scam int
+		Submitted   struct{ Signals, Added, Links, Skipped int }
+		Results     []struct {
+			Scam       bool
+			Typology   string
+			Lookalikes []struct{ Suspicious bool }
+			Indicators []struct {
+				Kind, Value string
+				Submitted   *bool
+			}
+		}
+	}
+	if code != http.StatusOK || json.Unmarshal(resp, &ans) != nil {
+		return cd, fmt.Errorf("classify the demo messages: HTTP %d: %.500s", code, resp)
+	}
+	byTypology := map[string]int{}
+	lookalikes := 0
+	for _, r := range ans.Results {
+		if r.Scam {
+			byTypology[r.Typology]++
+		}
+		for _, l := range r.Lookalikes {
+			if l.Suspicious {
+				lookalikes++
+			}
+		}
+		for _, f := range r.Indicators {
+			if cd.linked == "" && f.Submitted != nil && *f.Submitted && f.Kind == "telegram" {
+				cd.linked = f.Kind + "/" + f.Value
+			}
+		}
+	}
+	var types []string
+	for t, n := range byTypology {
+		types = append(types, fmt.Sprintf("%s %d", t, n))
+	}
+	sort.Strings(types)
+	fmt.Fprintf(out, "content: %d messages screened through /api/v1/classify by an internet platform, %d judged scam (%s), %d lookalike domain(s); "+
+		"%d indicators became classifier signals (%d new) with %d links, %d kept out (official sites, service numbers, domains of links)\n",
+		ans.Count, ans.Scam, strings.Join(types, ", "), lookalikes, ans.Submitted.Signals, ans.Submitted.Added, ans.Submitted.Links, ans.Submitted.Skipped)
+	return cd, nil
+}
+
+// Texts the printed examples send; no single quotes, for the shell.
+const (
+	tryClassifyText = "【兼职】在家刷单点赞，日结300元，先垫付后返佣金，加微信 task8899 详聊，报名 http://earn-task.top/join"
+	tryCheckZH      = "【工商银行】您的账户存在异常已被冻结，请立即登录 http://icbc-secure-login.top/verify 完成验证。"
+	tryCheckEN      = "We are hiring! Work from home, no experience needed. Earn 300 dollars a day liking videos. Pay a 50 dollar registration fee to start. WhatsApp +1 302 555 0147"
+)
+
+// printTryContent adds the message endpoints to the demo's examples.
+func printTryContent(out io.Writer, base string, cd contentDemo) {
+	if cd.token == "" {
+		return
+	}
+	hdr := "-H 'Authorization: Bearer " + cd.token + "'"
+	js := "-H 'Content-Type: application/json'"
+	body := func(v map[string]any) string {
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+	fmt.Fprintf(out, "\nMessages (classify, with the registry's view of each indicator; the public check of a pasted message):\n")
+	fmt.Fprintf(out, "  curl -s %s %s -d '%s' '%s/api/v1/classify'\n", hdr, js, body(map[string]any{"text": tryClassifyText, "channel": "sms"}), base)
+	fmt.Fprintf(out, "  curl -s %s %s -d '%s' '%s/api/v1/classify'\n", hdr, js,
+		body(map[string]any{"messages": []map[string]string{{"id": "1", "text": tryCheckEN}, {"id": "2", "text": tryCheckZH}}}), base)
+	if cd.linked != "" {
+		fmt.Fprintf(out, "  curl -s %s '%s/api/v1/indicators/%s'\n", hdr, base, cd.linked)
+	}
+	fmt.Fprintf(out, "  curl -s %s -d '%s' '%s/public/v1/check'\n", js, body(map[string]any{"text": tryCheckZH, "lang": "zh"}), base)
+	fmt.Fprintf(out, "  curl -s %s -d '%s' '%s/public/v1/check'\n", js, body(map[string]any{"text": tryCheckEN, "lang": "en"}), base)
 }

@@ -30,6 +30,7 @@ func init() {
 		{"detect", "run a detector over a file: detect telecom --in cdr.csv --out suspects.csv --warnings warnings.csv | detect mules --in transfers.csv --out mules.csv", runDetect},
 		{"trace", "follow victims' payments through transfers: trace --in transfers.csv --attributions attributions.csv --payments ids.txt --out traces.ndjson", runTrace},
 		{"freeze", "stop-payment and freeze requests: freeze draft --report R --org ORG | list [--report R] | show ID | update ID --action A --org ORG [--amount X] | totals [--report R]", runFreeze},
+		{"classify", "score messages as scam or not, with typology, indicators and reasons: classify --in messages.csv [--format csv|ndjson] --out scored.csv [--region CN]", runClassify},
 		{"lookalike", "score domains that imitate protected brands (banks, payment apps, exchanges, police portals): lookalike --in domains.txt [--brands brands.csv] --out scored.csv", runLookalike},
 		{"train", "train the content classifier and write the embedded model + data card: train [--data ../shared/data] [--out content/model/model.bin] [--no-research]", runTrain},
 		{"eval", "score the content classifier approaches on the held-out splits beside published results: eval [--data ../shared/data]", runEval},
