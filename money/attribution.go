@@ -2,7 +2,6 @@ package money
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -96,29 +95,18 @@ func ReadAttributions(r io.Reader, f records.Format, opts indicator.Options, fn 
 	if err != nil {
 		return sum, err
 	}
-	for {
-		row, err := rd.Next()
-		if err == io.EOF {
-			return sum, nil
-		}
-		var le *records.LineError
-		if errors.As(err, &le) {
-			sum.Reject(le)
-			continue
-		}
-		if err != nil {
-			return sum, err
-		}
+	err = records.Each(rd, &sum, func(row records.Row) error {
 		a, le := ParseAttribution(row, opts)
 		if le != nil {
-			sum.Reject(le)
-			continue
+			return le
 		}
 		if err := fn(a); err != nil {
-			return sum, err
+			return err
 		}
 		sum.Accepted++
-	}
+		return nil
+	})
+	return sum, err
 }
 
 // etherscanTypes maps Etherscan's label slugs to entity types; the first

@@ -1,7 +1,6 @@
 package money
 
 import (
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -81,33 +80,22 @@ func ReadTransfers(r io.Reader, f records.Format, opts indicator.Options, fn fun
 		sum.Dialect = ex.name
 		parse = ex.parse
 	}
-	for {
-		row, err := rd.Next()
-		if err == io.EOF {
-			return sum, nil
-		}
-		var le *records.LineError
-		if errors.As(err, &le) {
-			sum.Reject(le)
-			continue
-		}
-		if err != nil {
-			return sum, err
-		}
+	err = records.Each(rd, &sum.Summary, func(row records.Row) error {
 		t, le, skip := parse(row)
 		switch {
 		case skip != "":
 			sum.skip(skip)
-			continue
+			return nil
 		case le != nil:
-			sum.Reject(le)
-			continue
+			return le
 		}
 		if err := fn(t); err != nil {
-			return sum, err
+			return err
 		}
 		sum.Accepted++
-	}
+		return nil
+	})
+	return sum, err
 }
 
 func hasAll(header, names []string) bool {

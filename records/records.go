@@ -322,6 +322,35 @@ func scalar(v json.RawMessage) string {
 	return string(v)
 }
 
+// Each calls fn for every row rd yields, until the end of the input. A
+// malformed row, or one fn rejects by returning a *LineError, is counted
+// in sum and reading goes on; any other error from the input or from fn
+// stops it. fn counts the rows it accepts itself (some rows are skipped
+// without being wrong).
+func Each(rd *Reader, sum *Summary, fn func(Row) error) error {
+	for {
+		row, err := rd.Next()
+		if err == io.EOF {
+			return nil
+		}
+		var le *LineError
+		if errors.As(err, &le) {
+			sum.Reject(le)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(row); err != nil {
+			if errors.As(err, &le) {
+				sum.Reject(le)
+				continue
+			}
+			return err
+		}
+	}
+}
+
 // Summary counts what a bulk submission did with its rows.
 type Summary struct {
 	Accepted int          `json:"accepted"`

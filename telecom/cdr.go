@@ -142,27 +142,16 @@ func ReadCDRs(r io.Reader, f records.Format, opts indicator.Options, fn func(CDR
 	if err != nil {
 		return sum, err
 	}
-	for {
-		row, err := rd.Next()
-		if err == io.EOF {
-			return sum, nil
-		}
-		var le *records.LineError
-		if errors.As(err, &le) {
-			sum.Reject(le)
-			continue
-		}
-		if err != nil {
-			return sum, err
-		}
+	err = records.Each(rd, &sum, func(row records.Row) error {
 		c, le := ParseCDR(row, opts)
 		if le != nil {
-			sum.Reject(le)
-			continue
+			return le
 		}
 		if err := fn(c); err != nil {
-			return sum, err
+			return err
 		}
 		sum.Accepted++
-	}
+		return nil
+	})
+	return sum, err
 }

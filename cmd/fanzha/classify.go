@@ -92,24 +92,12 @@ func runClassify(ctx context.Context, args []string, out io.Writer) error {
 		summary = os.Stderr
 	}
 
-	var src io.Reader = os.Stdin
-	name := "stdin"
-	var size int64
-	if *in != "-" {
-		file, err := os.Open(*in)
-		if err != nil {
-			return err
-		}
-		defer file.Close()
-		st, err := file.Stat()
-		if err != nil {
-			return err
-		}
-		if st.IsDir() {
-			return fmt.Errorf("%s is a directory, not a file of messages", *in)
-		}
-		src, name, size = file, *in, st.Size()
+	input, err := openInput(*in, "a file of messages")
+	if err != nil {
+		return err
 	}
+	defer input.Close()
+	src, name, size := input.r, input.name, input.size
 
 	job := &classifyJob{checker: checker, opts: indicator.Options{DefaultRegion: reg}, workers: *workers,
 		progress: progressOutput(), size: size}

@@ -99,24 +99,12 @@ func runDetect(ctx context.Context, args []string, out io.Writer) error {
 		summary = os.Stderr
 	}
 
-	var src io.Reader = os.Stdin
-	name := "stdin"
-	var size int64
-	if *in != "-" {
-		file, err := os.Open(*in)
-		if err != nil {
-			return err
-		}
-		defer file.Close()
-		st, err := file.Stat()
-		if err != nil {
-			return err
-		}
-		if st.IsDir() {
-			return fmt.Errorf("%s is a directory, not a file of call records", *in)
-		}
-		src, name, size = file, *in, st.Size()
+	input, err := openInput(*in, "a file of call records")
+	if err != nil {
+		return err
 	}
+	defer input.Close()
+	src, name, size := input.r, input.name, input.size
 	job := &detectJob{
 		engine:   telecom.NewEngine(telecom.Config{DefaultRegion: reg, Window: *window}),
 		suspects: map[suspectKey]telecom.Suspect{},
@@ -457,6 +445,43 @@ func batchGC() (restore func()) {
 	}
 	limit := debug.SetMemoryLimit(1800 << 20)
 	return func() { debug.SetMemoryLimit(limit) }
+}
+
+// input is a command's --in: a file, or stdin for "-".
+type input struct {
+	r    io.Reader
+	name string // for messages: the path, or "stdin"
+	size int64  // 0 when unknown
+	file *os.File
+}
+
+// openInput opens --in; what names what the file should hold, for the
+// error when it is a directory. Close it when done.
+func openInput(path, what string) (*input, error) {
+	if path == "-" {
+		return &input{r: os.Stdin, name: "stdin"}, nil
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := file.Stat()
+	if err != nil {
+		file.Close()
+		return nil, err
+	}
+	if st.IsDir() {
+		file.Close()
+		return nil, fmt.Errorf("%s is a directory, not %s", path, what)
+	}
+	return &input{r: file, name: path, size: st.Size(), file: file}, nil
+}
+
+func (in *input) Close() error {
+	if in.file != nil {
+		return in.file.Close()
+	}
+	return nil
 }
 
 // countingReader counts the bytes read, for the progress line.

@@ -87,19 +87,12 @@ func runLookalike(ctx context.Context, args []string, out io.Writer) error {
 		summary = os.Stderr
 	}
 
-	var src io.Reader = os.Stdin
-	name := "stdin"
-	if *in != "-" {
-		f, err := os.Open(*in)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if st, err := f.Stat(); err == nil && st.IsDir() {
-			return fmt.Errorf("%s is a directory, not a list of domains", *in)
-		}
-		src, name = f, *in
+	input, err := openInput(*in, "a list of domains")
+	if err != nil {
+		return err
 	}
+	defer input.Close()
+	src, name := input.r, input.name
 
 	job := lookalikeJob{checker: checker, seen: map[string]int{}}
 	start := time.Now()

@@ -72,24 +72,12 @@ func runDetectMules(ctx context.Context, args []string, out io.Writer) error {
 	defer sus.abort()
 
 	start := time.Now()
-	var src io.Reader = os.Stdin
-	name := "stdin"
-	var size int64
-	if *in != "-" {
-		file, err := os.Open(*in)
-		if err != nil {
-			return err
-		}
-		defer file.Close()
-		st, err := file.Stat()
-		if err != nil {
-			return err
-		}
-		if st.IsDir() {
-			return fmt.Errorf("%s is a directory, not a file of transfers", *in)
-		}
-		src, name, size = file, *in, st.Size()
+	input, err := openInput(*in, "a file of transfers")
+	if err != nil {
+		return err
 	}
+	defer input.Close()
+	src, name, size := input.r, input.name, input.size
 	ld := &ledgerLoad{l: money.NewLedger(), progress: progressOutput(), size: size, chunk: chunkSize}
 	if !strings.HasSuffix(strings.ToLower(name), ".gz") {
 		// Room for the transfers a file of this size holds, so the
