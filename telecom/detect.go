@@ -156,6 +156,29 @@ func (e *Engine) profile(l *line) profile {
 	return p
 }
 
+// incoming is the calls and SMS a line received, and their share of its
+// traffic: people are called and texted back, fraud lines are not.
+func (p *profile) incoming() (int, float64) {
+	in := p.inCalls + p.inSMS
+	return in, float64(in) / float64(in+p.calls+p.sms)
+}
+
+// incomingPoints scores a line's incoming traffic for the outreach
+// detectors: none at all adds most, a real share takes points away.
+func incomingPoints(in int, share float64) int {
+	switch {
+	case in == 0:
+		return 20
+	case share < 0.05:
+		return 15
+	case share < 0.15:
+		return 6
+	case share >= 0.3:
+		return -20
+	}
+	return 0
+}
+
 // wilsonLower is the lower end of the 90% Wilson score interval of the
 // share k/n.
 func wilsonLower(k, n int) float64 {
@@ -234,18 +257,8 @@ func (e *Engine) massOutreach(l *line, p *profile) {
 	case p.medianAns >= 90:
 		score -= 10
 	}
-	in := p.inCalls + p.inSMS
-	inShare := float64(in) / float64(in+p.calls+p.sms)
-	switch {
-	case in == 0:
-		score += 20
-	case inShare < 0.05:
-		score += 15
-	case inShare < 0.15:
-		score += 6
-	case inShare >= 0.3:
-		score -= 20
-	}
+	in, inShare := p.incoming()
+	score += incomingPoints(in, inShare)
 	rep := float64(p.repeats) / float64(p.distinct)
 	switch {
 	case rep < 0.05:
@@ -312,18 +325,8 @@ func (e *Engine) smsOutreach(l *line, p *profile) {
 	} else {
 		score += 15
 	}
-	in := p.inCalls + p.inSMS
-	inShare := float64(in) / float64(in+p.calls+p.sms)
-	switch {
-	case in == 0:
-		score += 20
-	case inShare < 0.05:
-		score += 15
-	case inShare < 0.15:
-		score += 6
-	case inShare >= 0.3:
-		score -= 20
-	}
+	in, inShare := p.incoming()
+	score += incomingPoints(in, inShare)
 	switch again := float64(p.smsAgain) / float64(p.smsTargets); {
 	case again < 0.05:
 		score += 10

@@ -16,8 +16,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/nyaruka/phonenumbers"
-
 	"github.com/fanzha/fanzha/content"
 	"github.com/fanzha/fanzha/indicator"
 	"github.com/fanzha/fanzha/records"
@@ -54,21 +52,13 @@ func runClassify(ctx context.Context, args []string, out io.Writer) error {
 	case *workers < 1:
 		return usagef("--workers %d: want at least 1", *workers)
 	}
-	reg := strings.ToUpper(*region)
-	if phonenumbers.GetCountryCodeForRegion(reg) == 0 {
-		return usagef("--region %q is not a region with a numbering plan (want an ISO 3166-1 alpha-2 code like CN)", *region)
+	reg, err := checkRegion(*region)
+	if err != nil {
+		return err
 	}
-	f, ok := records.CSV, true
-	switch {
-	case *format != "":
-		f, ok = records.FormatOf("", "x."+strings.ToLower(*format))
-		if !ok || strings.Contains(*format, ".") {
-			return usagef("--format %q: want csv or ndjson (or json, an array of objects)", *format)
-		}
-	case *in != "-":
-		if f, ok = records.FormatOf("", *in); !ok {
-			return usagef("cannot tell the format of %s from its name: name it .csv or .ndjson (optionally .gz), or pass --format", *in)
-		}
+	f, err := inputFormat(*in, *format)
+	if err != nil {
+		return err
 	}
 	// The model and the brands load before the input is opened, so that a
 	// broken build fails at once.

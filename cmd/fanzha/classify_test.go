@@ -235,7 +235,7 @@ func TestClassifyCLIErrors(t *testing.T) {
 	}{
 		{"no input", []string{"--out", "x.csv"}, true, "needs --in"},
 		{"argument", []string{"--in", allBad, "extra"}, true, "no arguments"},
-		{"bad format", []string{"--in", allBad, "--format", "xml"}, true, "want csv or ndjson"},
+		{"bad format", []string{"--in", allBad, "--format", "xml"}, true, "want csv, ndjson or json"},
 		{"unknown extension", []string{"--in", write("m.txt", "id,text\n")}, true, "cannot tell the format"},
 		{"bad region", []string{"--in", allBad, "--region", "XX"}, true, "numbering plan"},
 		{"no workers", []string{"--in", allBad, "--workers", "0"}, true, "at least 1"},

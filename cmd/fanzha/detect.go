@@ -64,21 +64,13 @@ func runDetect(ctx context.Context, args []string, out io.Writer) error {
 	case *window < time.Hour:
 		return usagef("--window %s is shorter than an hour", *window)
 	}
-	reg := strings.ToUpper(*region)
-	if phonenumbers.GetCountryCodeForRegion(reg) == 0 {
-		return usagef("--region %q is not a region with a numbering plan (want an ISO 3166-1 alpha-2 code like CN)", *region)
+	reg, err := checkRegion(*region)
+	if err != nil {
+		return err
 	}
-	f, ok := records.CSV, true
-	switch {
-	case *format != "":
-		f, ok = records.FormatOf("", "x."+strings.ToLower(*format))
-		if !ok || strings.Contains(*format, ".") {
-			return usagef("--format %q: want csv, ndjson or json", *format)
-		}
-	case *in != "-":
-		if f, ok = records.FormatOf("", *in); !ok {
-			return usagef("cannot tell the format of %s from its name: name it .csv, .ndjson or .json (optionally .gz), or pass --format", *in)
-		}
+	f, err := inputFormat(*in, *format)
+	if err != nil {
+		return err
 	}
 
 	// Outputs are opened first, so a bad path fails before a long run; they
@@ -445,6 +437,35 @@ func batchGC() (restore func()) {
 	}
 	limit := debug.SetMemoryLimit(1800 << 20)
 	return func() { debug.SetMemoryLimit(limit) }
+}
+
+// checkRegion upper-cases --region and checks it has a numbering plan.
+func checkRegion(region string) (string, error) {
+	reg := strings.ToUpper(region)
+	if phonenumbers.GetCountryCodeForRegion(reg) == 0 {
+		return "", usagef("--region %q is not a region with a numbering plan (want an ISO 3166-1 alpha-2 code like CN)", region)
+	}
+	return reg, nil
+}
+
+// inputFormat is the format of --in: --format when given, else from the
+// file's name; stdin is CSV unless --format says otherwise.
+func inputFormat(in, format string) (records.Format, error) {
+	switch {
+	case format != "":
+		f, ok := records.FormatOf("", "x."+strings.ToLower(format))
+		if !ok || strings.Contains(format, ".") {
+			return 0, usagef("--format %q: want csv, ndjson or json", format)
+		}
+		return f, nil
+	case in != "-":
+		f, ok := records.FormatOf("", in)
+		if !ok {
+			return 0, usagef("cannot tell the format of %s from its name: name it .csv, .ndjson or .json (optionally .gz), or pass --format", in)
+		}
+		return f, nil
+	}
+	return records.CSV, nil
 }
 
 // input is a command's --in: a file, or stdin for "-".
