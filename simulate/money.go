@@ -790,22 +790,7 @@ func (g *mgen) logn(median, sigma float64) float64 {
 
 func (g *mgen) chance(p float64) bool { return g.r.Float64() < p }
 
-func (g *mgen) poisson(l float64) int {
-	if l <= 0 {
-		return 0
-	}
-	if l > 30 {
-		return max(0, int(l+math.Sqrt(l)*g.r.NormFloat64()+0.5))
-	}
-	limit, p, k := math.Exp(-l), 1.0, 0
-	for {
-		p *= g.r.Float64()
-		if p <= limit {
-			return k
-		}
-		k++
-	}
-}
+func (g *mgen) poisson(l float64) int { return poisson(g.r, l) }
 
 // span is a log-normal delay in seconds, clamped to [lo, hi].
 func (g *mgen) span(median, sigma float64, lo, hi int64) int64 {

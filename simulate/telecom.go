@@ -493,16 +493,20 @@ func (g *tgen) after(t int64, median, sigma float64) int64 {
 	return t + 1 + int64(g.logn(median, sigma))
 }
 
-func (g *tgen) poisson(l float64) int {
+func (g *tgen) poisson(l float64) int { return poisson(g.r, l) }
+
+// poisson draws from a Poisson distribution of mean l: by counting
+// uniform draws for small means, by the normal approximation for large.
+func poisson(r *rand.Rand, l float64) int {
 	if l <= 0 {
 		return 0
 	}
 	if l > 30 {
-		return max(0, int(l+math.Sqrt(l)*g.r.NormFloat64()+0.5))
+		return max(0, int(l+math.Sqrt(l)*r.NormFloat64()+0.5))
 	}
 	limit, p, k := math.Exp(-l), 1.0, 0
 	for {
-		p *= g.r.Float64()
+		p *= r.Float64()
 		if p <= limit {
 			return k
 		}
