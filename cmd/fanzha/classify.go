@@ -437,16 +437,7 @@ func (j *classifyJob) print(w io.Writer, in, outName string) {
 	fmt.Fprintf(w, "read %s messages from %s in %s: %s messages/s with %d workers, peak memory %s\n",
 		thousands(read), in, j.elapsed.Round(time.Millisecond), thousands(int(rate)), j.workers, megabytes(peakMemory()))
 	fmt.Fprintf(w, "accepted %s, rejected %s", thousands(j.sum.Accepted), thousands(j.sum.Rejected))
-	if j.sum.Rejected > 0 {
-		fmt.Fprint(w, "; the first:")
-		for i, e := range j.sum.Errors {
-			if i == summaryErrors {
-				break
-			}
-			fmt.Fprintf(w, "\n  %v", e)
-		}
-	}
-	fmt.Fprintln(w)
+	printFirstErrors(w, j.sum.Errors)
 	share := 0.0
 	if j.sum.Accepted > 0 {
 		share = 100 * float64(j.scam) / float64(j.sum.Accepted)

@@ -292,16 +292,7 @@ func (r *detectResult) print(w io.Writer, in, susName, warnName string) {
 	fmt.Fprintf(w, "read %s records from %s in %s: %s records/s, peak memory %s\n",
 		thousands(read), in, r.elapsed.Round(time.Millisecond), thousands(int(perSecond(read, r.elapsed))), megabytes(r.peak))
 	fmt.Fprintf(w, "accepted %s, rejected %s", thousands(r.sum.Accepted), thousands(r.sum.Rejected))
-	if r.sum.Rejected > 0 {
-		fmt.Fprint(w, "; the first:")
-		for i, e := range r.sum.Errors {
-			if i == summaryErrors {
-				break
-			}
-			fmt.Fprintf(w, "\n  %v", e)
-		}
-	}
-	fmt.Fprintln(w)
+	printFirstErrors(w, r.sum.Errors)
 	fmt.Fprintf(w, "duplicates %s, late %s, ignored %s (no caller or callee, or calling itself)\n",
 		thousands(r.stats.Duplicates), thousands(r.stats.Late), thousands(r.stats.Ignored))
 	if r.stats.Late > 0 && r.stats.Late*100 > r.sum.Accepted {
@@ -437,6 +428,20 @@ func batchGC() (restore func()) {
 	}
 	limit := debug.SetMemoryLimit(1800 << 20)
 	return func() { debug.SetMemoryLimit(limit) }
+}
+
+// printFirstErrors ends a summary line with the first rejected lines.
+func printFirstErrors(w io.Writer, errs []*records.LineError) {
+	if len(errs) > 0 {
+		fmt.Fprint(w, "; the first:")
+		for i, e := range errs {
+			if i == summaryErrors {
+				break
+			}
+			fmt.Fprintf(w, "\n  %v", e)
+		}
+	}
+	fmt.Fprintln(w)
 }
 
 // checkRegion upper-cases --region and checks it has a numbering plan.

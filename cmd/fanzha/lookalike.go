@@ -270,16 +270,7 @@ func (j *lookalikeJob) print(w io.Writer, in, outName string, elapsed time.Durat
 		elapsed.Round(time.Millisecond), thousands(int(perSecond(j.lines, elapsed))))
 	fmt.Fprintf(w, "accepted %s (%s distinct domains), rejected %s", thousands(j.sum.Accepted),
 		thousands(len(j.results)), thousands(j.sum.Rejected))
-	if j.sum.Rejected > 0 {
-		fmt.Fprint(w, "; the first:")
-		for i, e := range j.sum.Errors {
-			if i == summaryErrors {
-				break
-			}
-			fmt.Fprintf(w, "\n  %v", e)
-		}
-	}
-	fmt.Fprintln(w)
+	printFirstErrors(w, j.sum.Errors)
 	byBrand := map[string]int{}
 	suspicious := 0
 	for _, l := range j.results {

@@ -202,20 +202,6 @@ func printMuleRead(w io.Writer, name string, sum money.ReadSummary, elapsed time
 	printFirstErrors(w, sum.Errors)
 }
 
-// printFirstErrors ends a summary line with the first rejected lines.
-func printFirstErrors(w io.Writer, errs []*records.LineError) {
-	if len(errs) > 0 {
-		fmt.Fprint(w, "; the first:")
-		for i, e := range errs {
-			if i == summaryErrors {
-				break
-			}
-			fmt.Fprintf(w, "\n  %v", e)
-		}
-	}
-	fmt.Fprintln(w)
-}
-
 func muleRows(ss []money.MuleSuspect) [][]string {
 	rows := make([][]string, len(ss))
 	for i, s := range ss {

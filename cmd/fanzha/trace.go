@@ -191,14 +191,8 @@ func printRejects(w io.Writer, name string, s records.Summary) {
 	if s.Rejected == 0 {
 		return
 	}
-	fmt.Fprintf(w, "%s: rejected %s rows; the first:", name, thousands(s.Rejected))
-	for i, e := range s.Errors {
-		if i == summaryErrors {
-			break
-		}
-		fmt.Fprintf(w, "\n  %v", e)
-	}
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "%s: rejected %s rows", name, thousands(s.Rejected))
+	printFirstErrors(w, s.Errors)
 }
 
 // readPaymentIDs reads the payments to trace: ids one per line, or victim
