@@ -785,3 +785,143 @@ func (s *Server) moneyTotals(w http.ResponseWriter, r *http.Request, p auth.Prin
 	}{q.ReportID, now, tot})
 	return nil
 }
+
+// maxMuleReports bounds the stored victim reports a mule scan reads for
+// its victim evidence.
+const maxMuleReports = 200_000
+
+// mules answers POST /api/v1/money/mules: the ledger scored for mule
+// accounts, with the stored victim reports as evidence (their payers are
+// victims, their payees first-layer suspects). With "submit": true the
+// suspects become signals of the caller's organisation — a finance-sector
+// signal when a bank or payment firm asks — so every sector's lookups see
+// them. Body (optional): {"min_score": 50, "as_of": RFC 3339, "submit": false, "limit": 1000}.
+func (s *Server) mules(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	l, err := s.ledger()
+	if err != nil {
+		return err
+	}
+	var req struct {
+		MinScore int    `json:"min_score"`
+		AsOf     string `json:"as_of"`
+		Submit   bool   `json:"submit"`
+		Limit    int    `json:"limit"`
+	}
+	if r.ContentLength != 0 {
+		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&req); err != nil && err != io.EOF {
+			return errorf(CodeInvalid, "", "want a JSON object like {\"min_score\": 50, \"submit\": true}: "+err.Error())
+		}
+	}
+	opts := money.MuleOptions{MinScore: req.MinScore}
+	switch {
+	case req.MinScore < 0 || req.MinScore > 100:
+		return errorf(CodeInvalid, "min_score", "want a score from 0 to 100")
+	case req.Limit < 0:
+		return errorf(CodeInvalid, "limit", "want a positive number")
+	case req.Limit == 0:
+		req.Limit = 1000
+	}
+	if req.AsOf != "" {
+		if opts.AsOf, err = time.Parse(time.RFC3339, req.AsOf); err != nil {
+			return errorf(CodeInvalid, "as_of", "not an RFC 3339 time like 2026-11-20T09:15:00+08:00")
+		}
+	}
+	if req.Submit {
+		if err := auth.Allow(p, auth.SubmitSignals); err != nil {
+			_ = s.record(r, s.entry(p, "denied:"+auth.SubmitSignals.String(), r.URL.Path, err.Error()))
+			return err
+		}
+	}
+	reports := 0
+	for after := ""; reports < maxMuleReports; {
+		page, err := s.store.SearchReports(r.Context(), registry.ReportQuery{Limit: 1000, After: after})
+		if err != nil {
+			return err
+		}
+		for _, rep := range page {
+			for _, pay := range rep.Payments {
+				rail := money.Bank
+				if rr, err := money.ParseRail(pay.Rail); err == nil && pay.Rail != "" {
+					rail = rr
+				}
+				if from, err := money.ParseAccount(rail, pay.From, s.opts.Parse); err == nil && pay.From != "" {
+					opts.Victims = append(opts.Victims, from)
+				}
+				if to, err := money.ParseAccount(rail, pay.To, s.opts.Parse); err == nil {
+					opts.Payees = append(opts.Payees, to)
+				}
+			}
+		}
+		reports += len(page)
+		if len(page) < 1000 {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	suspects, stats := l.Mules(opts)
+	type suspectView struct {
+		Kind        string    `json:"kind"`
+		Value       string    `json:"value"`
+		Score       int       `json:"score"`
+		Detector    string    `json:"detector"`
+		Reasons     []string  `json:"reasons"`
+		Institution string    `json:"institution,omitempty"`
+		FirstSeen   time.Time `json:"first_seen"`
+		LastSeen    time.Time `json:"last_seen"`
+	}
+	views := make([]suspectView, 0, min(len(suspects), req.Limit))
+	for i, m := range suspects {
+		if i == req.Limit {
+			break
+		}
+		views = append(views, suspectView{Kind: m.Indicator.Kind().String(), Value: m.Indicator.Value(), Score: m.Score,
+			Detector: m.Detector(), Reasons: m.Reasons, Institution: m.Institution, FirstSeen: m.FirstSeen.UTC(), LastSeen: m.LastSeen.UTC()})
+	}
+	added := 0
+	if req.Submit && len(suspects) > 0 {
+		now := s.now()
+		sigs := make([]registry.Signal, 0, len(suspects))
+		for _, m := range suspects {
+			sigs = append(sigs, MuleSignal(p.Org, m, now))
+		}
+		if added, err = s.registry.Submit(r.Context(), sigs, nil); err != nil {
+			return err
+		}
+		if err := s.recordSync(r, s.entry(p, "money.mules.submit", "", fmt.Sprintf("%d suspects, %d new signals", len(sigs), added))); err != nil {
+			return err
+		}
+	} else if err := s.record(r, s.entry(p, "money.mules", "", fmt.Sprintf("%d suspects", len(suspects)))); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Suspects  []suspectView `json:"suspects"`
+		Total     int           `json:"total"`
+		Scored    int           `json:"accounts_scored"`
+		Reports   int           `json:"reports_read"`
+		Submitted bool          `json:"submitted"`
+		Added     int           `json:"signals_added"`
+	}{views, len(suspects), stats.Scored, reports, req.Submit, added})
+	return nil
+}
+
+// MuleSignal turns a mule suspect into a signal of the organisation that
+// asked for the scan. The id changes only when the score crosses a tenth
+// of the scale, so scanning again is harmless.
+func MuleSignal(org auth.Org, m money.MuleSuspect, now time.Time) registry.Signal {
+	return registry.Signal{
+		ID:         fmt.Sprintf("mules/%d/%s/%s/%d", org.ID, m.Indicator.Kind(), m.Indicator.Value(), m.Score/10),
+		Indicator:  m.Indicator,
+		OrgID:      org.ID,
+		Sector:     org.Sector,
+		Source:     "detector:mules:" + m.Detector(),
+		Confidence: float64(m.Score) / 100,
+		TLP:        auth.TLPGreen,
+		Evidence:   strings.Join(m.Reasons, "; "),
+		FirstSeen:  m.FirstSeen.UTC(),
+		LastSeen:   m.LastSeen.UTC(),
+		Expires:    m.LastSeen.UTC().Add(180 * 24 * time.Hour),
+		Received:   now.UTC(),
+	}
+}

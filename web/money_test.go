@@ -452,3 +452,63 @@ func TestMoneyAuditDown(t *testing.T) {
 		t.Errorf("draft with the audit log down: %d", code)
 	}
 }
+
+func TestMuleScan(t *testing.T) {
+	e := moneyEnv(t)
+	for _, tc := range []struct {
+		who, body string
+		status    int
+	}{
+		{"telecom/analyst", "", 403},                  // operators do not scan ledgers
+		{"finance/readonly", `{"submit": true}`, 403}, // reading is not submitting
+		{"finance/analyst", `{"min_score": 200}`, 400},
+		{"finance/analyst", `{"submit": "yes"}`, 400},
+		{"finance/analyst", `{"unknown": 1}`, 400},
+	} {
+		if code, m := e.do("POST", "/api/v1/money/mules", tc.who, "application/json", []byte(tc.body)); code != tc.status {
+			t.Errorf("%s %s: %d %v, want %d", tc.who, tc.body, code, m, tc.status)
+		}
+	}
+	code, m := e.do("POST", "/api/v1/money/mules", "finance/readonly", "", nil)
+	if code != 200 || m["submitted"] != false || m["reports_read"].(float64) != 1 {
+		t.Fatalf("scan: %d %v", code, m)
+	}
+	var mule map[string]any
+	for _, s := range m["suspects"].([]any) {
+		if s := s.(map[string]any); s["value"] == "6217000012345678" {
+			mule = s
+		}
+	}
+	if mule == nil || len(mule["reasons"].([]any)) == 0 {
+		t.Fatalf("the account the victim paid and that passed the money on is not a suspect: %v", m)
+	}
+	// Submitted, the suspects are the bank's signals: lookups see them.
+	code, m = e.do("POST", "/api/v1/money/mules", "finance/analyst", "application/json", []byte(`{"submit": true}`))
+	if code != 200 || m["signals_added"].(float64) < 1 {
+		t.Fatalf("submit: %d %v", code, m)
+	}
+	code, m = e.do("GET", "/api/v1/lookup?q=6217000012345678&kind="+mule["kind"].(string), "police/analyst", "", nil)
+	if risk, _ := m["risk"].(map[string]any); code != 200 || risk == nil || !strings.Contains(mustJSON(risk["sectors"]), "finance") {
+		t.Errorf("lookup after submit: %d %v", code, m)
+	}
+	// Scanning again adds nothing new.
+	if code, m = e.do("POST", "/api/v1/money/mules", "finance/analyst", "application/json", []byte(`{"submit": true}`)); code != 200 || m["signals_added"].(float64) != 0 {
+		t.Errorf("second submit: %d %v", code, m)
+	}
+	if err := e.audit.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	entries, err := e.store.AuditQuery(context.Background(), store.AuditQuery{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, en := range entries {
+		if strings.HasPrefix(en.Action, "money.mules") || en.Action == "denied:signals.submit" {
+			actions = append(actions, en.Action)
+		}
+	}
+	if got := strings.Join(actions, ","); !strings.Contains(got, "money.mules.submit") || !strings.Contains(got, "money.mules") || !strings.Contains(got, "denied:") {
+		t.Errorf("audit: %s", got)
+	}
+}

@@ -100,6 +100,7 @@ var routes = []route{
 	{"GET", "/api/v1/freeze-requests/{id}", auth.ReadReports, (*Server).getFreeze, moneyReader},
 	{"POST", "/api/v1/freeze-requests/{id}/events", auth.SubmitReport | auth.ReadReports, (*Server).freezeEvent, paymentDesk},
 	{"GET", "/api/v1/money/totals", auth.ReadReports, (*Server).moneyTotals, moneyReader},
+	{"POST", "/api/v1/money/mules", auth.Lookup, (*Server).mules, paymentDesk},
 	// Any sector may classify; the handler shows the registry's view only
 	// to readers and lets only message-handling sectors submit.
 	{"POST", "/api/v1/classify", 0, (*Server).classifyMessages, nil},

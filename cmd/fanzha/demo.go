@@ -396,15 +396,25 @@ func loadMoney(ctx context.Context, a *app, tokens []demoToken, seed uint64, out
 			}
 		}
 	}
-	code, resp, _ := call("GET", "/api/v1/money/totals", police, nil)
+	// The bank scans the ledger for mules and lands them as its signals.
+	code, resp, _ := call("POST", "/api/v1/money/mules", bank, map[string]any{"submit": true, "limit": 1})
+	var scan struct {
+		Total int `json:"total"`
+		Added int `json:"signals_added"`
+	}
+	if code != http.StatusOK || json.Unmarshal(resp, &scan) != nil {
+		return md, fmt.Errorf("mule scan: HTTP %d: %.500s", code, resp)
+	}
+	code, resp, _ = call("GET", "/api/v1/money/totals", police, nil)
 	var tot money.FreezeTotals
 	if code != http.StatusOK || json.Unmarshal(resp, &tot) != nil {
 		return md, fmt.Errorf("money totals: HTTP %d: %s", code, resp)
 	}
 	fmt.Fprintf(out, "money: %d transfers (%d moving victims' money through %d mules), %d attributions, %d victim reports; "+
+		"%d mule suspects found and submitted as the bank's signals (%d new); "+
 		"%d stop-payment and freeze requests drafted for %d reports and moved on in %d steps: stopped %s, frozen %s, returned %s\n",
 		sum.Accepted, sc.Truth.Counts.FraudTransfers, sc.Truth.Counts.Mules, len(sc.Attributions), len(sc.Reports),
-		tot.Requests, tot.Reports, steps, amounts(tot.Stopped), amounts(tot.Frozen), amounts(tot.Returned))
+		scan.Total, scan.Added, tot.Requests, tot.Reports, steps, amounts(tot.Stopped), amounts(tot.Frozen), amounts(tot.Returned))
 	return md, nil
 }
 
@@ -441,6 +451,7 @@ func printTryMoney(out io.Writer, base string, md moneyDemo) {
 		fmt.Fprintf(out, "  curl -s %s -X POST -d '{\"action\":\"order_return\",\"note\":\"case closed\"}' '%s/api/v1/freeze-requests/%s/events'\n", hdr, base, md.held)
 	}
 	fmt.Fprintf(out, "  curl -s %s '%s/api/v1/money/totals'\n", hdr, base)
+	fmt.Fprintf(out, "  curl -s %s -X POST -d '{\"limit\":5}' '%s/api/v1/money/mules'\n", hdr, base)
 }
 
 // contentDemo is what the demo's message scenario leaves to try.
