@@ -29,9 +29,8 @@ package content
 // account numbers are taken only after 卡号, 账号, "account"… (or, for cards,
 // when written in groups of four and passing Luhn).
 //
-// QQ numbers ("QQ: 12345678", "扣扣…") have no indicator kind: they are
-// recognised so that they are not mistaken for phone numbers, and are not
-// reported. IPv6 addresses, internationalised (non-ASCII) host names and
+// QQ numbers ("QQ: 12345678", "扣扣…", "企鹅号…") are reported as kind qq,
+// and never mistaken for phone numbers. IPv6 addresses, internationalised (non-ASCII) host names and
 // other chains' addresses (crypto_other) are not looked for in free text.
 
 import (
@@ -1242,16 +1241,18 @@ func (s *exScanner) handle(j int, kind exHandleKind, asciiKW bool) int {
 	c := b[j]
 	switch kind {
 	case exQQ:
-		// No indicator kind holds QQ numbers: take the digits so that
-		// they are not read as a phone number, and report nothing.
+		// The digits after the word are a QQ number, not a phone number.
 		e := j
 		for e < len(b) && exIsDigit(b[e]) {
 			e++
 		}
-		if e-j >= 5 && e-j <= 12 {
-			return e
+		if e-j < 5 || e-j > 12 {
+			return j
 		}
-		return j
+		if ind, err := s.opts.Parse(indicator.QQ, string(b[j:e])); err == nil {
+			s.add(ind, j, e)
+		}
+		return e
 	case exWhatsApp:
 		if c == '+' || c == '(' || exIsDigit(c) {
 			return s.number(j, exNumPos|exNumWhatsApp)

@@ -26,11 +26,11 @@ type exExtractCase struct {
 var exExtractCases = []exExtractCase{
 	// Task scams (刷单返利).
 	{name: "task scam wechat url qq", text: "【兼职】在家动动手指日赚300-500元，刷单返利，一单一结，佣金5%。加微信：shuadan_888 或QQ：2850123456，详情点击 https://jz-task.top/join?id=8821 。",
-		want: []string{"wechat:shuadan_888", "url:https://jz-task.top/join?id=8821"}},
+		want: []string{"wechat:shuadan_888", "qq:2850123456", "url:https://jz-task.top/join?id=8821"}},
 	{name: "task scam vx and plane", text: "宝妈兼职，每单佣金10块到30块不等，垫付100返130，接待员vx：abc-task01，飞机：@task_leader99",
 		want: []string{"wechat:abc-task01", "telegram:task_leader99"}},
-	{name: "qq glued is not a phone", text: "做任务请加接待员QQ3008775615，不要加错了", want: nil},
-	{name: "qq and 扣扣 not phones", text: "加我QQ号：12345678 或 扣扣 87654321，备注刷单", want: nil},
+	{name: "qq glued is a qq, not a phone", text: "做任务请加接待员QQ3008775615，不要加错了", want: []string{"qq:3008775615"}},
+	{name: "qq and 扣扣 are qq numbers, not phones", text: "加我QQ号：12345678 或 扣扣 87654321，备注刷单", want: []string{"qq:12345678", "qq:87654321"}},
 
 	// Fake customer service, refunds.
 	{name: "refund 400 wechat soft-dot url", text: "【淘宝】亲，您购买的商品质量有问题，可办理三倍赔偿，请联系客服专线400-820-1234或添加客服微信tb_kefu2024，退款链接：taobao-refund。com/apply",

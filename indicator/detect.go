@@ -75,6 +75,8 @@ func (o Options) detectKind(s string) Kind {
 		return Telegram
 	case hasPrefixFold(s, "whatsapp://"):
 		return WhatsApp
+	case hasPrefixFold(s, "qq:"), hasPrefixFold(s, "qq号"), hasPrefixFold(s, "扣扣"):
+		return QQ
 	case hasPrefixFold(s, "market://"):
 		return App
 	}

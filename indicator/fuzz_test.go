@@ -132,3 +132,4 @@ func FuzzWeChat(f *testing.F)      { fuzzKind(f, WeChat) }
 func FuzzEmail(f *testing.F)       { fuzzKind(f, Email) }
 func FuzzIP(f *testing.F)          { fuzzKind(f, IP) }
 func FuzzApp(f *testing.F)         { fuzzKind(f, App) }
+func FuzzQQ(f *testing.F)          { fuzzKind(f, QQ) }

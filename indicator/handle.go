@@ -144,6 +144,49 @@ func parseWeChat(raw string) (Indicator, error) {
 	return Indicator{WeChat, lowerASCII(s)}, nil
 }
 
+// QQ numbers have 5 to 11 digits and never start with 0.
+const (
+	minQQ = 5
+	maxQQ = 11
+)
+
+// parseQQ reads a QQ number, with or without a "QQ:", "QQ号:" or "扣扣:"
+// label; spaces and dashes between digits are dropped.
+func parseQQ(raw string) (Indicator, error) {
+	s := prepare(raw)
+	for _, p := range [...]string{"qq号:", "qq号", "qq:", "qq", "扣扣:", "扣扣"} {
+		if hasPrefixFold(s, p) {
+			s = trimBlank(s[len(p):])
+			break
+		}
+	}
+	var buf [maxQQ]byte
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case isDigit(c):
+			if n == maxQQ {
+				return fail(QQ, raw, "too_long", fmt.Sprintf("more than %d digits; QQ numbers have %d to %d", maxQQ, minQQ, maxQQ))
+			}
+			buf[n] = c
+			n++
+		case c == ' ' || c == '-':
+		default:
+			return fail(QQ, raw, "invalid_character", fmt.Sprintf("%s: a QQ number has only digits", charAt(s, i)))
+		}
+	}
+	switch {
+	case n == 0:
+		return fail(QQ, raw, "empty", "no QQ number given")
+	case n < minQQ:
+		return fail(QQ, raw, "too_short", fmt.Sprintf("%d digits; QQ numbers have %d to %d", n, minQQ, maxQQ))
+	case buf[0] == '0':
+		return fail(QQ, raw, "leading_zero", "a QQ number does not start with 0")
+	}
+	return Indicator{QQ, string(buf[:n])}, nil
+}
+
 // parseEmail keeps the local part as written and normalises the domain like
 // kind domain (lower-case A-label with a public suffix). It undoes
 // "mailto:" and defanging ("user[@]example[.]com", "user(at)example(dot)com").

@@ -33,6 +33,7 @@
 //	email         local part as written, "@", the domain as for kind domain
 //	ip            canonical text; IPv4-mapped IPv6 becomes IPv4
 //	app           lower-case package name or bundle ID
+//	qq            QQ number: 5 to 11 digits, no leading zero
 //
 // Every error is an *Error whose Rule names the broken rule for machines
 // ("luhn", "eip55_checksum", "no_public_suffix" …) and whose Message says
@@ -66,6 +67,7 @@ const (
 	Email
 	IP
 	App
+	QQ // Tencent QQ: groups and chats where task scams and fake investment recruit
 	numKinds
 )
 
@@ -86,6 +88,7 @@ var kindNames = [...]string{
 	Email:       "email",
 	IP:          "ip",
 	App:         "app",
+	QQ:          "qq",
 }
 
 // String returns the FORMATS.md name of the kind ("phone", "bank_account"…).

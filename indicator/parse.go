@@ -69,6 +69,8 @@ func (o Options) Parse(k Kind, s string) (Indicator, error) {
 		return parseEmail(s)
 	case IP:
 		return parseIP(s)
+	case QQ:
+		return parseQQ(s)
 	case App:
 		return parseApp(s)
 	}

@@ -176,6 +176,11 @@ var validCases = []validCase{
 	{WeChat, "WXID_ABCdef123", "wxid_abcdef123"},
 	{WeChat, "Fraud_Boss88", "fraud_boss88"},
 	{WeChat, "微信：kefu-2024", "kefu-2024"},
+	{QQ, "2850123456", "2850123456"},
+	{QQ, "QQ：2850 1234 56", "2850123456"},
+	{QQ, "qq号:12345", "12345"},
+	{QQ, "扣扣 87654321", "87654321"},
+	{QQ, "３００８７７５６１５", "3008775615"},
 	{WeChat, "wechat: kefu2024", "kefu2024"},
 
 	{Email, "John.Doe@Example.COM", "John.Doe@example.com"},
@@ -363,6 +368,11 @@ var invalidCases = []invalidCase{
 	{WeChat, "1abcdefg", "invalid_character"},
 	{WeChat, "kefu 2024", "invalid_character"},
 	{WeChat, "wxid_", "too_short"},
+	{QQ, "QQ:", "empty"},
+	{QQ, "1234", "too_short"},
+	{QQ, "123456789012", "too_long"},
+	{QQ, "0123456", "leading_zero"},
+	{QQ, "qq:abc123", "invalid_character"},
 
 	{Email, "", "empty"},
 	{Email, "john.example.com", "no_at_sign"},

@@ -21,7 +21,7 @@ func HalfLife(k indicator.Kind) time.Duration {
 	switch k {
 	case indicator.Phone, indicator.WhatsApp, indicator.IP:
 		return 14 * day
-	case indicator.Telegram, indicator.WeChat, indicator.Email:
+	case indicator.Telegram, indicator.WeChat, indicator.QQ, indicator.Email:
 		return 30 * day
 	case indicator.Domain, indicator.URL:
 		return 45 * day
