@@ -204,3 +204,31 @@ func FuzzParseCDR(f *testing.F) {
 		e.Flush()
 	})
 }
+
+// TestParseTime holds the fast path to what time.Parse says.
+func TestParseTime(t *testing.T) {
+	for _, s := range []string{
+		"2026-11-20T09:15:00+08:00", "2026-11-20T09:15:00Z", "2026-11-20T09:15:00-05:30", "2024-02-29T23:59:59+00:00",
+		"2026-04-31T09:15:00+08:00", "2026-13-20T09:15:00+08:00", "2026-11-20T24:15:00+08:00", "2026-11-20 09:15:00+08:00",
+		"2026-11-20T09:15:00.5+08:00", "2026-11-20T09:15:00+0800", "2026-11-20T09:15:00+08:60", "x026-11-20T09:15:00+08:00",
+		"2026-11-20T09:15:00z", "",
+	} {
+		want, werr := time.Parse(time.RFC3339, s)
+		got, gerr := parseTime(s)
+		if (werr == nil) != (gerr == nil) || werr == nil && (!got.Equal(want) || got.Format(time.RFC3339) != want.Format(time.RFC3339)) {
+			t.Errorf("parseTime(%q) = %v, %v; time.Parse = %v, %v", s, got, gerr, want, werr)
+		}
+	}
+}
+
+func FuzzParseTime(f *testing.F) {
+	f.Add("2026-11-20T09:15:00+08:00")
+	f.Add("2026-11-20T09:15:00Z")
+	f.Fuzz(func(t *testing.T, s string) {
+		want, werr := time.Parse(time.RFC3339, s)
+		got, gerr := parseTime(s)
+		if (werr == nil) != (gerr == nil) || werr == nil && !got.Equal(want) {
+			t.Fatalf("parseTime(%q) = %v, %v; time.Parse = %v, %v", s, got, gerr, want, werr)
+		}
+	})
+}
