@@ -540,7 +540,10 @@ func (tr *tracer) finish() {
 			in.Totals = append(in.Totals, AssetAmount{Asset: asset, Amount: formatAmount(amt, asset)})
 		}
 		sort.Slice(in.Totals, func(i, j int) bool { return in.Totals[i].Asset < in.Totals[j].Asset })
-		sort.Slice(in.Accounts, func(i, j int) bool { return in.Accounts[i].Value < in.Accounts[j].Value })
+		sort.Slice(in.Accounts, func(i, j int) bool {
+			a, b := in.Accounts[i], in.Accounts[j]
+			return a.Value < b.Value || a.Value == b.Value && a.Asset < b.Asset
+		})
 		out.Institutions = append(out.Institutions, *in)
 	}
 	sort.Slice(out.Institutions, func(i, j int) bool { return out.Institutions[i].Name < out.Institutions[j].Name })
@@ -560,7 +563,7 @@ func (tr *tracer) finish() {
 		if a.Reason != b.Reason {
 			return a.Reason < b.Reason
 		}
-		return a.Value < b.Value
+		return a.Value < b.Value || a.Value == b.Value && a.Asset < b.Asset
 	})
 	out.Accounts = len(tr.nodes)
 	if tr.limited && out.Truncated == "" {

@@ -129,23 +129,25 @@ func runTrace(ctx context.Context, args []string, out io.Writer) error {
 // loadLedger reads transfers and, when named, attributions into a Ledger,
 // printing what was refused.
 func loadLedger(ctx context.Context, in, attrs string, opts indicator.Options, summary io.Writer) (*money.Ledger, money.ReadSummary, error) {
-	l := money.NewLedger()
-	var sum money.ReadSummary
-	err := readFile(in, func(r io.Reader, f records.Format) error {
-		batch := make([]money.Transfer, 0, 4096)
-		var err error
-		sum, err = money.ReadTransfers(r, f, opts, func(t money.Transfer) error {
-			batch = append(batch, t)
-			if len(batch) == cap(batch) {
-				l.AddAll(batch)
-				batch = batch[:0]
-				return ctx.Err()
-			}
-			return nil
-		})
-		l.AddAll(batch)
-		return err
-	})
+	f, ok := records.FormatOf("", in)
+	if !ok {
+		return nil, money.ReadSummary{}, fmt.Errorf("cannot tell the format of %s from its name: name it .csv, .ndjson or .json (optionally .gz)", in)
+	}
+	input, err := openInput(in, "a file of transfers")
+	if err != nil {
+		return nil, money.ReadSummary{}, err
+	}
+	defer input.Close()
+	// The same loader as detect mules: parsed in chunks on every CPU.
+	ld := &ledgerLoad{l: money.NewLedger(), progress: progressOutput(), size: input.size, chunk: chunkSize}
+	if !strings.HasSuffix(strings.ToLower(in), ".gz") {
+		ld.l.Reserve(int(input.size / bytesPerTransfer))
+	}
+	l := ld.l
+	sum, err := ld.load(ctx, input.r, f, opts)
+	if err != nil {
+		err = fmt.Errorf("%s: %w", in, err)
+	}
 	if err != nil {
 		return nil, sum, err
 	}
