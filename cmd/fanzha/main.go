@@ -28,6 +28,7 @@ func init() {
 		{"serve", "run the HTTP API and public portal (--addr, --db)", runServe},
 		{"demo", "serve a throwaway database filled with a simulated scenario, printing tokens", runDemo},
 		{"detect", "run a detector over a file: detect telecom --in cdr.csv --out suspects.csv --warnings warnings.csv | detect mules --in transfers.csv --out mules.csv", runDetect},
+		{"screen", "decide payments allow/review/hold/block as they would have been live: screen --in transfers.csv [--reports reports.ndjson] [--rules rules.json] --out decisions.csv", runScreen},
 		{"trace", "follow victims' payments through transfers: trace --in transfers.csv --attributions attributions.csv --payments ids.txt --out traces.ndjson", runTrace},
 		{"freeze", "stop-payment and freeze requests: freeze draft --report R --org ORG | list [--report R] | show ID | update ID --action A --org ORG [--amount X] | totals [--report R]", runFreeze},
 		{"classify", "score messages as scam or not, with typology, indicators and reasons: classify --in messages.csv [--format csv|ndjson] --out scored.csv [--region CN]", runClassify},

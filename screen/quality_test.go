@@ -1,0 +1,126 @@
+package screen
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/fanzha/fanzha/indicator"
+	"github.com/fanzha/fanzha/money"
+	"github.com/fanzha/fanzha/records"
+	"github.com/fanzha/fanzha/registry"
+	"github.com/fanzha/fanzha/simulate"
+)
+
+// moneyRun is a simulated economy with fraud, read back as the CLI would.
+type moneyRun struct {
+	transfers []money.Transfer
+	victim    map[string]bool // transfer ids of victims' payments
+	fraud     map[string]bool // transfer ids of laundering hops and mules' own payments: neither victims' nor ordinary
+	reported  *Reported
+}
+
+func loadMoney(tb testing.TB, cfg simulate.MoneyConfig) moneyRun {
+	tb.Helper()
+	dir := tb.TempDir()
+	truth, err := simulate.WriteMoney(cfg, dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, "transfers.csv"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	opts := indicator.Options{DefaultRegion: "CN"}
+	run := moneyRun{victim: map[string]bool{}, fraud: map[string]bool{}, reported: NewReported()}
+	mules := map[string]bool{}
+	for _, m := range truth.Mules {
+		mules[m.Value] = true
+	}
+	if _, err := money.ReadTransfers(f, records.CSV, opts, func(t money.Transfer) error {
+		run.transfers = append(run.transfers, t)
+		if mules[t.From.Value()] {
+			run.fraud[t.ID] = true
+		}
+		return nil
+	}); err != nil {
+		tb.Fatal(err)
+	}
+	for _, p := range truth.VictimPayments {
+		run.victim[p.ID] = true
+		for _, id := range p.Transfers[1:] {
+			run.fraud[id] = true
+		}
+	}
+	sc, err := simulate.GenerateMoney(cfg, func([]string) error { return nil })
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, r := range sc.Reports {
+		rep := registry.Report{ID: r.ID, Time: r.Time, Typology: r.Typology, Payments: r.Payments, Contacts: r.Contacts}
+		run.reported.Add(rep, opts)
+	}
+	return run
+}
+
+// TestQualityMoney screens a simulated month of payments in time order
+// and measures how many victims' payments are held or blocked and how
+// many ordinary payments are held. The money simulator has no phone calls,
+// so the telecom rules — the strongest sign — cannot fire here;
+// this measures reported payees, velocity and pass-through alone.
+func TestQualityMoney(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates a month of payments")
+	}
+	for _, seed := range []uint64{1, 2} {
+		run := loadMoney(t, simulate.MoneyConfig{Accounts: 5000, Victims: 100, Days: 30, Seed: seed})
+		rs, err := DefaultRuleSet()
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := NewEngine(rs, nil, Sources{Risk: run.reported})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var vTotal, vStopped, oTotal, oHeld int
+		byRule := map[string]int{}
+		for _, tr := range run.transfers {
+			d, err := e.Decide(Payment{Transfer: tr})
+			if err != nil {
+				t.Fatal(err)
+			}
+			stopped := d.Decision == Hold || d.Decision == Block
+			if run.victim[tr.ID] {
+				vTotal++
+				if stopped {
+					vStopped++
+				}
+				continue
+			}
+			if run.fraud[tr.ID] {
+				continue
+			}
+			oTotal++
+			if stopped {
+				oHeld++
+				for _, r := range d.Rules {
+					byRule[r.Name]++
+				}
+			}
+		}
+		vShare := float64(vStopped) / float64(vTotal)
+		oShare := float64(oHeld) / float64(oTotal)
+		t.Logf("seed %d: victims' payments held or blocked %d/%d (%.1f%%); ordinary payments held %d/%d (%.3f%%); rules behind ordinary holds %v",
+			seed, vStopped, vTotal, 100*vShare, oHeld, oTotal, 100*oShare, byRule)
+		// Floors measured on 2 seeds: 52.5% and 60.2% of victims' payments,
+		// 0.48% and 0.37% of ordinary ones. Without the payer's calls the
+		// issue's 90% is out of reach; see the package notes.
+		if vShare < 0.45 {
+			t.Errorf("seed %d: %.1f%% of victims' payments held or blocked, want at least 45%%", seed, 100*vShare)
+		}
+		if oShare > 0.005 {
+			t.Errorf("seed %d: %.3f%% of ordinary payments held, want at most 0.5%%", seed, 100*oShare)
+		}
+	}
+}
