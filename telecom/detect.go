@@ -470,10 +470,14 @@ func (e *Engine) cellCandidate(l *line, p *profile) {
 // noteDevice tracks the SIMs seen in one handset. A phone holds one or two;
 // a SIM box cycles many, almost only calling out.
 func (e *Engine) noteDevice(c CDR, l *line, t uint32) {
-	d := e.devices[c.CallerIMEI]
-	if d == nil {
-		d = &device{imei: strings.Clone(c.CallerIMEI)}
-		e.devices[d.imei] = d
+	d := l.dev
+	if d == nil || d.gone || d.imei != c.CallerIMEI {
+		// Not the handset of the line's last call: look it up.
+		if d = e.devices[c.CallerIMEI]; d == nil {
+			d = &device{imei: strings.Clone(c.CallerIMEI)}
+			e.devices[d.imei] = d
+		}
+		l.dev = d
 	}
 	for i := range d.sims {
 		if d.sims[i].l == l && d.sims[i].imsi == c.CallerIMSI {

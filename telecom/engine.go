@@ -269,6 +269,7 @@ type line struct {
 	spoofN          uint32 // spoofed calls ever seen
 	knownAt         uint32 // when the registry was last asked, +1; 0 = never
 	sus             *lineSuspect
+	dev             *device // the handset it last called from: most calls come from the same one
 }
 
 const (
@@ -338,6 +339,7 @@ type device struct {
 	sims    []simSeen
 	calls   uint32
 	flagged bool
+	gone    bool // dropped from Engine.devices by the sweep
 }
 
 type simSeen struct {
@@ -683,6 +685,7 @@ func (e *Engine) sweep() {
 		d.expire(cut)
 		if len(d.sims) == 0 {
 			delete(e.devices, k)
+			d.gone = true
 		}
 	}
 	for k, c := range e.cells {
