@@ -35,6 +35,11 @@ type CDR struct {
 	Cell          string
 	Trunk         string
 	OriginCountry string // ISO 3166-1 alpha-2, upper case; "" when not given
+
+	// The numbers' engine keys, worked out by ParseCDR on the parsing
+	// goroutine so the engine's goroutine — the bottleneck — need not
+	// hash them; zero in records made otherwise, which the engine keys itself.
+	callerKey, calleeKey lineKey
 }
 
 // Answered reports whether a voice call was answered (had conversation).
@@ -78,6 +83,7 @@ func ParseCDR(row records.Row, opts indicator.Options) (CDR, *records.LineError)
 	if c.Callee, err = opts.Parse(indicator.Phone, row.Get("callee")); err != nil {
 		return CDR{}, row.Errorf("callee", "%s", phoneReason(err))
 	}
+	c.callerKey, c.calleeKey = keyOf(c.Caller), keyOf(c.Callee)
 	d, err := strconv.Atoi(row.Get("duration"))
 	switch {
 	case err != nil:

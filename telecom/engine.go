@@ -442,7 +442,7 @@ func (e *Engine) Add(c CDR) {
 		e.stats.Late++
 		return
 	}
-	caller, callee := e.line(c.Caller), e.line(c.Callee)
+	caller, callee := e.lineKeyed(c.Caller, c.callerKey), e.lineKeyed(c.Callee, c.calleeKey)
 	idh := hash32(c.ID)
 	if caller.isDup(t, idh, callee) {
 		e.stats.Duplicates++
@@ -529,9 +529,12 @@ func (e *Engine) Flush() {
 	}
 }
 
-// line returns the state of a number, making it when new.
-func (e *Engine) line(ind indicator.Indicator) *line {
-	k := keyOf(ind)
+// lineKeyed returns the state of a number, making it when new; k is the
+// number's key when the caller worked it out already, else zero.
+func (e *Engine) lineKeyed(ind indicator.Indicator, k lineKey) *line {
+	if k == (lineKey{}) {
+		k = keyOf(ind)
+	}
 	if l := e.lines[k]; l != nil {
 		return l
 	}
