@@ -68,6 +68,7 @@ func ReadTransfers(r io.Reader, f records.Format, opts indicator.Options, fn fun
 	if err != nil {
 		return sum, err
 	}
+	rd.ReuseRows() // each row becomes a Transfer at once
 	parse := func(row records.Row) (Transfer, *records.LineError, string) {
 		t, le := ParseTransfer(row, opts)
 		return t, le, ""

@@ -184,6 +184,16 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// ReuseRows lets a CSV Reader hand out each Row in the same memory: a
+// Row is then valid only until the next call to Next (the strings in it
+// stay valid). For readers that turn each row into their own record at
+// once — call records, transfers — it saves an allocation per row.
+func (r *Reader) ReuseRows() {
+	if r.csv != nil {
+		r.csv.ReuseRecord = true
+	}
+}
+
 // Header returns a CSV file's column names, lower case, in file order; nil
 // for NDJSON and JSON, whose rows name their own fields. Readers of shapes
 // that come in several dialects (block-explorer exports) pick theirs by it.

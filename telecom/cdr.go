@@ -214,6 +214,7 @@ func ReadCDRs(r io.Reader, f records.Format, opts indicator.Options, fn func(CDR
 	if err != nil {
 		return sum, err
 	}
+	rd.ReuseRows() // each row becomes a CDR at once
 	err = records.Each(rd, &sum, func(row records.Row) error {
 		c, le := ParseCDR(row, opts)
 		if le != nil {
