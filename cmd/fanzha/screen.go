@@ -15,8 +15,10 @@ import (
 
 	"github.com/fanzha/fanzha/indicator"
 	"github.com/fanzha/fanzha/money"
+	"github.com/fanzha/fanzha/records"
 	"github.com/fanzha/fanzha/registry"
 	"github.com/fanzha/fanzha/screen"
+	"github.com/fanzha/fanzha/telecom"
 )
 
 // decisionColumns are the columns of screen's output.
@@ -24,15 +26,21 @@ var decisionColumns = []string{"id", "decision", "score", "reasons"}
 
 // runScreen decides a file of payments as they would have been decided
 // live: fanzha screen --in transfers.csv [--reports reports.ndjson]
-// [--rules rules.json] --out decisions.csv. Payments are taken in time
-// order and each is judged on what came before it only: the velocity of
-// its payer and payee so far, and the victims' reports filed by then.
+// [--rules rules.json] [--cdr cdr.csv --phones phones.csv]
+// [--attributions attributions.csv] --out decisions.csv. Payments are
+// taken in time order and each is judged on what came before it only: the
+// velocity of its payer and payee so far, the victims' reports filed by
+// then, and the calls of the payer's phone that had ended by then with
+// lines the telecom detectors had flagged by then.
 func runScreen(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("screen", flag.ContinueOnError)
 	in := fs.String("in", "", "payments in the FORMATS.md transfer shape (CSV, NDJSON or JSON, plain or gzip); - reads stdin")
 	format := fs.String("format", "", "csv, ndjson or json (default: from the --in file name; csv for stdin)")
 	reportsPath := fs.String("reports", "", "victim reports (FORMATS.md report, NDJSON): their payees and contacts count as reported from each report's time")
 	rulesPath := fs.String("rules", "", "a published rule set (JSON) to decide with instead of the shipped default")
+	cdrPath := fs.String("cdr", "", "call records (FORMATS.md cdr shape): fed to the telecom detectors in time order with the payments, so each payment sees its payer's calls with suspect lines as known then; needs --phones")
+	phonesPath := fs.String("phones", "", "CSV account,phone: the phone of each paying account's holder (fanzha simulate joint writes one)")
+	attrPath := fs.String("attributions", "", "attributions (FORMATS.md attribution shape): payees attributed to a mule, scam or sanctioned entity count as high risk")
 	outPath := fs.String("out", "", "decisions CSV to write (id,decision,score,reasons); - for stdout")
 	region := regionFlag(fs)
 	pos, err := parseFlags(fs, args, out)
@@ -46,6 +54,8 @@ func runScreen(ctx context.Context, args []string, out io.Writer) error {
 		return usagef("screen needs --in FILE (- for stdin)")
 	case *outPath == "":
 		return usagef("screen needs --out FILE (- for stdout)")
+	case *cdrPath != "" && *phonesPath == "":
+		return usagef("screen --cdr needs --phones FILE: without the payers' phones the calls cannot be matched to payments")
 	}
 	reg, err := checkRegion(*region)
 	if err != nil {
@@ -69,6 +79,29 @@ func runScreen(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		src.Risk = reported
+	}
+	var attrs *attributedRisk
+	if *attrPath != "" {
+		if attrs, err = readScreenAttributions(*attrPath, iopts); err != nil {
+			return err
+		}
+		attrs.reported = reported
+		src.Risk = attrs
+	}
+	var phones map[indicator.Indicator]indicator.Indicator
+	if *phonesPath != "" {
+		if phones, err = readPhones(*phonesPath, iopts); err != nil {
+			return err
+		}
+	}
+	var cdrs []telecom.CDR
+	var tel *telecom.Engine
+	if *cdrPath != "" {
+		if cdrs, err = readScreenCDRs(ctx, *cdrPath, iopts); err != nil {
+			return err
+		}
+		tel = telecom.NewEngine(telecom.Config{DefaultRegion: reg})
+		src.Exposure = tel
 	}
 	engine, err := screen.NewEngine(rules, nil, src)
 	if err != nil {
@@ -108,13 +141,24 @@ func runScreen(ctx context.Context, args []string, out io.Writer) error {
 	deciding := time.Now()
 	rows := make([][]string, 0, len(payments))
 	byOutcome := map[string]int{}
+	next, withPhone := 0, 0
 	for i, t := range payments {
 		if i%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		d, err := engine.Decide(screen.Payment{Transfer: t})
+		// A call's record exists once the call has ended: feed the
+		// detectors every call over by the time of the payment.
+		for next < len(cdrs) && !callEnd(cdrs[next]).After(t.Time) {
+			tel.Add(cdrs[next])
+			next++
+		}
+		p := screen.Payment{Transfer: t, PayerPhone: phones[t.From]}
+		if !p.PayerPhone.IsZero() {
+			withPhone++
+		}
+		d, err := engine.Decide(p)
 		if err != nil {
 			return fmt.Errorf("payment %s: %w", t.ID, err)
 		}
@@ -128,6 +172,16 @@ func runScreen(ctx context.Context, args []string, out io.Writer) error {
 
 	fmt.Fprintf(summary, "read %s: %s payments accepted, %s rejected", input.name, thousands(sum.Accepted), thousands(sum.Rejected))
 	printFirstErrors(summary, sum.Errors)
+	if attrs != nil {
+		fmt.Fprintf(summary, "attributions %s read from %s, %s of them high risk\n", thousands(attrs.read), *attrPath, thousands(len(attrs.risky)))
+	}
+	if phones != nil {
+		fmt.Fprintf(summary, "phones of %s accounts read from %s; %s payments from an account with a phone\n", thousands(len(phones)), *phonesPath, thousands(withPhone))
+	}
+	if tel != nil {
+		st := tel.Stats()
+		fmt.Fprintf(summary, "call records %s read from %s, %s fed before the last payment; %s suspect lines now\n", thousands(len(cdrs)), *cdrPath, thousands(next), thousands(st.Suspects))
+	}
 	if reported != nil {
 		fmt.Fprintf(summary, "reports %s read from %s (%s indicators left out: not parsable)\n", thousands(nReports), *reportsPath, thousands(nSkipped))
 	}
@@ -197,4 +251,136 @@ func readScreenReports(path string, into *screen.Reported, opts indicator.Option
 		return 0, 0, errors.New(path + ": no reports")
 	}
 	return reports, skipped, nil
+}
+
+// callEnd is when a call's record can be known: when the call is over.
+func callEnd(c telecom.CDR) time.Time { return c.Start.Add(c.Duration) }
+
+// readScreenCDRs reads every call record of a file and orders them by when
+// they ended. A bad row is an error naming its line: a lost call from a
+// suspect would let a victim's payment through unnoticed.
+func readScreenCDRs(ctx context.Context, path string, opts indicator.Options) ([]telecom.CDR, error) {
+	f, err := inputFormat(path, "")
+	if err != nil {
+		return nil, err
+	}
+	in, err := openInput(path, "a file of call records")
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	var cdrs []telecom.CDR
+	sum, err := telecom.ReadCDRs(in.r, f, opts, func(c telecom.CDR) error {
+		if len(cdrs)%65536 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		cdrs = append(cdrs, c)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in.name, err)
+	}
+	if sum.Rejected > 0 {
+		return nil, fmt.Errorf("%s: %d call records rejected, the first: %v", in.name, sum.Rejected, sum.Errors[0])
+	}
+	slices.SortStableFunc(cdrs, func(a, b telecom.CDR) int { return callEnd(a).Compare(callEnd(b)) })
+	return cdrs, nil
+}
+
+// readPhones reads account,phone rows. The account is read as a card or
+// bank account and as whatever else it looks like (an e-wallet id, an
+// address), so that it matches the payer of a transfer on any rail.
+func readPhones(path string, opts indicator.Options) (map[indicator.Indicator]indicator.Indicator, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rd, err := records.NewReader(f, records.CSV, "account", "phone")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	out := map[indicator.Indicator]indicator.Indicator{}
+	var sum records.Summary
+	err = records.Each(rd, &sum, func(row records.Row) error {
+		ph, err := opts.Parse(indicator.Phone, row.Get("phone"))
+		if err != nil {
+			return row.Errorf("phone", "%v", err)
+		}
+		n := 0
+		for _, rail := range []money.Rail{money.Bank, money.EWallet} {
+			if acct, err := money.ParseAccount(rail, row.Get("account"), opts); err == nil {
+				out[acct] = ph
+				n++
+			}
+		}
+		if n == 0 {
+			return row.Errorf("account", "not an account")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if sum.Rejected > 0 {
+		return nil, fmt.Errorf("%s: %d rows rejected, the first: %v", path, sum.Rejected, sum.Errors[0])
+	}
+	return out, nil
+}
+
+// attributedRisk is the reports' risk raised by attributions: an account an
+// investigator attributes to a mule, a scam or a sanctioned entity is high
+// risk from the start (attributions carry no time). Attributions to
+// merchants, exchanges and payment firms are read but change nothing yet:
+// the rules have no feature that says a payee is a known business.
+type attributedRisk struct {
+	reported *screen.Reported // may be nil
+	risky    map[indicator.Indicator]string
+	read     int
+}
+
+func (a *attributedRisk) Risk(ind indicator.Indicator, at time.Time) (screen.IndicatorRisk, bool) {
+	var r screen.IndicatorRisk
+	ok := false
+	if a.reported != nil {
+		r, ok = a.reported.Risk(ind, at)
+	}
+	if typ, hit := a.risky[ind]; hit {
+		r.Score = max(r.Score, 90)
+		if r.Typology == "" {
+			r.Typology = typ
+		}
+		ok = true
+	}
+	return r, ok
+}
+
+func readScreenAttributions(path string, opts indicator.Options) (*attributedRisk, error) {
+	f, err := inputFormat(path, "")
+	if err != nil {
+		return nil, err
+	}
+	in, err := openInput(path, "a file of attributions")
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	a := &attributedRisk{risky: map[indicator.Indicator]string{}}
+	sum, err := money.ReadAttributions(in.r, f, opts, func(at money.Attribution) error {
+		a.read++
+		switch at.EntityType {
+		case money.Mule, money.Scam, money.Sanctioned:
+			a.risky[at.Indicator] = at.EntityType
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in.name, err)
+	}
+	if sum.Rejected > 0 {
+		return nil, fmt.Errorf("%s: %d attributions rejected, the first: %v", in.name, sum.Rejected, sum.Errors[0])
+	}
+	return a, nil
 }

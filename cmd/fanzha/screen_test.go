@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -69,6 +70,68 @@ func TestScreenOnSimulatedScenario(t *testing.T) {
 	}
 }
 
+// TestScreenJoint runs simulate joint and screens its output with the
+// calls, the phones and the attributions, checking that the calls are fed
+// and the victims' payments are stopped more often than on reports alone.
+func TestScreenJoint(t *testing.T) {
+	dir := t.TempDir()
+	var sim bytes.Buffer
+	if err := runSimulate(context.Background(), []string{"joint", "--accounts", "2000", "--victims", "50", "--days", "7", "--seed", "2", "--out", dir}, &sim); err != nil {
+		t.Fatal(err)
+	}
+	t.Log(sim.String())
+	tb, err := os.ReadFile(filepath.Join(dir, "truth.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var truth struct {
+		Joint simulate.JointTruth `json:"joint"`
+	}
+	if err := json.Unmarshal(tb, &truth); err != nil {
+		t.Fatal(err)
+	}
+	stoppedShare := func(args ...string) (float64, string) {
+		t.Helper()
+		outPath := filepath.Join(dir, "decisions.csv")
+		var out bytes.Buffer
+		base := []string{"--in", filepath.Join(dir, "transfers.csv"), "--reports", filepath.Join(dir, "reports.ndjson"), "--out", outPath}
+		if err := runScreen(context.Background(), append(base, args...), &out); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(outPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		rows, err := csv.NewReader(f).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stopped := map[string]bool{}
+		for _, r := range rows[1:] {
+			stopped[r[0]] = r[1] == "hold" || r[1] == "block"
+		}
+		n := 0
+		for _, p := range truth.Joint.VictimPayments {
+			if stopped[p.ID] {
+				n++
+			}
+		}
+		return float64(n) / float64(len(truth.Joint.VictimPayments)), out.String()
+	}
+	alone, _ := stoppedShare()
+	withCalls, summary := stoppedShare("--cdr", filepath.Join(dir, "cdr.csv"), "--phones", filepath.Join(dir, "phones.csv"), "--attributions", filepath.Join(dir, "attributions.csv"))
+	t.Logf("%s\nvictims' payments stopped: %.1f%% on reports and velocity, %.1f%% with calls", summary, 100*alone, 100*withCalls)
+	for _, want := range []string{"call records ", "phones of ", "attributions "} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("summary lacks %q:\n%s", want, summary)
+		}
+	}
+	if withCalls <= alone {
+		t.Errorf("calls did not help: %.1f%% with, %.1f%% without", 100*withCalls, 100*alone)
+	}
+}
+
 func TestScreenUsage(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "t.csv")
@@ -90,6 +153,8 @@ func TestScreenUsage(t *testing.T) {
 		{[]string{"--in", good, "--out", out, "--reports", bad}, false, "line 1: not a report"},
 		{[]string{"--in", good, "--out", out, "--rules", rules}, false, "only a published rule set"},
 		{[]string{"--in", filepath.Join(dir, "missing.csv"), "--out", out}, false, "no such file"},
+		{[]string{"--in", good, "--out", out, "--cdr", good}, true, "needs --phones"},
+		{[]string{"--in", good, "--out", out, "--phones", bad}, false, "bad.ndjson"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			err := runScreen(context.Background(), tc.args, &bytes.Buffer{})
