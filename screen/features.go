@@ -58,6 +58,9 @@ type Features struct {
 	PayeePassThrough  float64 `expr:"payee_pass_through" group:"base"` // share of 7 d inflow that left within PassThroughWindow, 0..1
 	PayeeOutCount24h  int     `expr:"payee_24h_out_count" group:"base"`
 	PayeeOutPayees24h int     `expr:"payee_24h_out_payees" group:"base"` // distinct accounts it paid in 24 h
+	// The payee is attributed to a bank, payment firm or merchant: an
+	// institution whose accounts pass money through by design.
+	PayeeInstitution bool `expr:"payee_institution" group:"base"`
 
 	// The memo, through content.Classify.
 	MemoScamScore float64 `expr:"memo_scam_score" group:"content"`

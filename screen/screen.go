@@ -113,12 +113,37 @@ type MuleSource interface {
 	MuleScore(acct indicator.Indicator, at time.Time) (int, bool)
 }
 
+// EntitySource says who controls an account, from attributions: the
+// entity type (money.BankEntity, money.PaymentFirm, money.Merchant…).
+type EntitySource interface {
+	EntityType(acct indicator.Indicator) (string, bool)
+}
+
+// Entities is an EntitySource from attributions held in memory.
+type Entities map[indicator.Indicator]string
+
+// NewEntities indexes attributions by account.
+func NewEntities(as []money.Attribution) Entities {
+	m := make(Entities, len(as))
+	for _, a := range as {
+		m[a.Indicator] = a.EntityType
+	}
+	return m
+}
+
+// EntityType implements EntitySource.
+func (e Entities) EntityType(acct indicator.Indicator) (string, bool) {
+	t, ok := e[acct]
+	return t, ok
+}
+
 // Sources are the other engines a decision consults; any may be nil, and
 // its features then stay zero ("nothing known").
 type Sources struct {
 	Risk     RiskSource
 	Exposure ExposureSource
 	Mules    MuleSource
+	Entities EntitySource
 	// ExposureWindow is how far back calls count; 72 h when zero (victims
 	// pay hours to days after the first call).
 	ExposureWindow time.Duration
@@ -186,6 +211,13 @@ func (e *Engine) Decide(p Payment) (Decision, error) {
 	f := &e.f
 	*f = Features{}
 	base(f, &p, amount)
+	if es := e.src.Entities; es != nil {
+		// A map lookup: cheap enough for the base group, where the
+		// dampening rules that read it must run before any early stop.
+		if t, ok := es.EntityType(p.To); ok {
+			f.PayeeInstitution = t == money.BankEntity || t == money.PaymentFirm || t == money.Merchant
+		}
+	}
 	e.vel.fill(f, p.From, p.To, p.Time, amount)
 
 	d := Decision{ID: p.ID, Scenario: e.live.set.Scenario, Version: e.live.set.Version}

@@ -33,6 +33,7 @@ type Store interface {
 	Audit
 	Warnings
 	Money
+	ScreenDecisions
 	// Close releases the database.
 	Close() error
 }

@@ -115,7 +115,13 @@ func (s *Server) ingestTransfers(w http.ResponseWriter, r *http.Request, p auth.
 		if err != nil {
 			return &storeFailure{err}
 		}
-		l.AddAll(batch)
+		for _, t := range batch {
+			// New transfers also teach screening what each account did,
+			// so its velocity is that of the ledger; a re-sent one, not twice.
+			if l.Add(t) && s.screening != nil {
+				s.screening.engine.Record(t)
+			}
+		}
 		sum.Added += added
 		stored += len(batch)
 		batch = batch[:0]

@@ -30,6 +30,7 @@ type Options struct {
 	Telecom     *worker.Telecom    // call-record ingest and detectors; nil: not on this node
 	AuditWait   time.Duration      // how long a read waits for room in a full audit queue before 503 (default 5 s)
 	Ledger      *money.Ledger      // the in-memory transfer ledger, loaded from the store; nil: not on this node
+	Screening   *Screening         // payment screening (NewScreening); nil: not on this node
 	FreezeRules *money.FreezeRules // stop-payment and freeze limits; nil: money.DefaultFreezeRules (China's)
 	Logger      *slog.Logger
 }
@@ -41,10 +42,12 @@ type Server struct {
 	audit    *auth.Auditor
 	telecom  *worker.Telecom
 	money    moneyState
-	opts     Options
-	log      *slog.Logger
-	limiter  *limiter
-	mux      *http.ServeMux
+	// screening decides payments; nil when not on this node.
+	screening *Screening
+	opts      Options
+	log       *slog.Logger
+	limiter   *limiter
+	mux       *http.ServeMux
 
 	tokensMu sync.Mutex
 	tokens   map[[32]byte]cachedToken
@@ -72,6 +75,7 @@ var (
 	paymentDesk   = []auth.Sector{auth.Finance, auth.Police}
 	freezeDesk    = []auth.Sector{auth.Police}
 	moneyReader   = []auth.Sector{auth.Finance, auth.Police, auth.Judicial}
+	screenDesk    = []auth.Sector{auth.Finance}
 )
 
 var routes = []route{
@@ -101,6 +105,10 @@ var routes = []route{
 	{"POST", "/api/v1/freeze-requests/{id}/events", auth.SubmitReport | auth.ReadReports, (*Server).freezeEvent, paymentDesk},
 	{"GET", "/api/v1/money/totals", auth.ReadReports, (*Server).moneyTotals, moneyReader},
 	{"POST", "/api/v1/money/mules", auth.Lookup, (*Server).mules, paymentDesk},
+	// Screening reads the registry and stores the decision (and may raise
+	// a signal): it needs both.
+	{"POST", "/api/v1/screen", auth.Lookup | auth.SubmitSignals, (*Server).screenPayments, screenDesk},
+	{"GET", "/api/v1/screen/decisions/{id}", auth.Lookup, (*Server).getScreenDecision, moneyReader},
 	// Any sector may classify; the handler shows the registry's view only
 	// to readers and lets only message-handling sectors submit.
 	{"POST", "/api/v1/classify", 0, (*Server).classifyMessages, nil},
@@ -134,7 +142,7 @@ func New(st store.Store, reg *registry.Registry, audit *auth.Auditor, opts Optio
 	}
 	s := &Server{
 		store: st, registry: reg, audit: audit, opts: opts, log: opts.Logger, telecom: opts.Telecom,
-		money:   newMoneyState(opts),
+		money: newMoneyState(opts), screening: opts.Screening,
 		limiter: newLimiter(opts.PublicRate, opts.PublicBurst),
 		mux:     http.NewServeMux(),
 		tokens:  map[[32]byte]cachedToken{},

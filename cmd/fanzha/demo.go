@@ -56,6 +56,10 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	sd, err := loadScreen(ctx, a, tokens, md, out)
+	if err != nil {
+		return err
+	}
 	if *loadOnly {
 		printTokens(out, tokens, "http://"+*addr)
 		return nil
@@ -65,6 +69,7 @@ func runDemo(ctx context.Context, args []string, out io.Writer) error {
 		printTryIt(out, "http://"+bound.String(), tokens, sc)
 		printTryMoney(out, "http://"+bound.String(), md)
 		printTryContent(out, "http://"+bound.String(), cd)
+		printTryScreen(out, "http://"+bound.String(), sd)
 		fmt.Fprintf(out, "\nCtrl-C stops the demo and deletes its database.\n")
 	})
 }
@@ -218,6 +223,7 @@ type moneyDemo struct {
 	report  string // a report with freeze requests
 	request string // one of them, moved on
 	held    string // one that is held, to renew
+	mule    string // an account a victim's report names as the payee, on the bank rail
 }
 
 // demoCall sends one request through the handler as an organisation's
@@ -326,6 +332,11 @@ func loadMoney(ctx context.Context, a *app, tokens []demoToken, seed uint64, out
 		}
 		if md.payment == "" && len(r.PaymentIDs) > 0 {
 			md.payment = r.PaymentIDs[0]
+		}
+		for _, p := range r.Payments {
+			if md.mule == "" && p.Rail == "bank" {
+				md.mule = p.To
+			}
 		}
 	}
 
@@ -594,4 +605,71 @@ func printTryContent(out io.Writer, base string, cd contentDemo) {
 	}
 	fmt.Fprintf(out, "  curl -s %s -d '%s' '%s/public/v1/check'\n", js, body(map[string]any{"text": tryCheckZH, "lang": "zh"}), base)
 	fmt.Fprintf(out, "  curl -s %s -d '%s' '%s/public/v1/check'\n", js, body(map[string]any{"text": tryCheckEN, "lang": "en"}), base)
+}
+
+// screenDemo is what the screening part shows.
+type screenDemo struct {
+	token    string // a bank's analyst: it may screen and read its decisions
+	payment  string // a payment to screen, as JSON
+	decision string // a stored decision
+}
+
+// demoScreenPayments are a payment to a reported mule and an ordinary one,
+// made now.
+func demoScreenPayments(mule string, now time.Time) []map[string]string {
+	at := now.UTC().Format(time.RFC3339)
+	return []map[string]string{
+		{"id": "DEMO-SCREEN-1", "time": at, "rail": "bank", "amount": "48000.00", "from": "6222020200112233", "to": mule, "channel": "app", "memo": "task deposit"},
+		{"id": "DEMO-SCREEN-2", "time": at, "rail": "bank", "amount": "86.50", "from": "6222020200445566", "to": "6217000011223344", "channel": "app", "memo": "lunch"},
+	}
+}
+
+// loadScreen has a bank screen two payments through the handler — one to a
+// mule a victim reported, one ordinary — as its payment system would
+// before letting them go.
+func loadScreen(ctx context.Context, a *app, tokens []demoToken, md moneyDemo, out io.Writer) (screenDemo, error) {
+	var sd screenDemo
+	if md.mule == "" {
+		return sd, nil
+	}
+	bank, err := demoTokenFor(tokens, auth.Finance, auth.Lookup|auth.SubmitSignals)
+	if err != nil {
+		return sd, err
+	}
+	pays := demoScreenPayments(md.mule, time.Now())
+	body, err := json.Marshal(map[string]any{"payments": pays})
+	if err != nil {
+		return sd, err
+	}
+	code, resp := demoCall(ctx, a.server.Handler(), "POST", "/api/v1/screen", bank, "application/json", body)
+	var ans struct {
+		Results []struct {
+			PaymentID  string `json:"payment_id"`
+			DecisionID string `json:"decision_id"`
+			Decision   string `json:"decision"`
+			Score      int    `json:"score"`
+		} `json:"results"`
+	}
+	if code != http.StatusOK || json.Unmarshal(resp, &ans) != nil || len(ans.Results) != len(pays) {
+		return sd, fmt.Errorf("screen payments: HTTP %d: %.500s", code, resp)
+	}
+	var parts []string
+	for _, r := range ans.Results {
+		parts = append(parts, fmt.Sprintf("%s %s (score %d)", r.PaymentID, r.Decision, r.Score))
+	}
+	fmt.Fprintf(out, "screen: a bank screened %d payments: %s\n", len(pays), strings.Join(parts, ", "))
+	one, _ := json.Marshal(pays[0])
+	sd = screenDemo{token: bank, payment: string(one), decision: ans.Results[0].DecisionID}
+	return sd, nil
+}
+
+// printTryScreen adds payment screening to the demo's examples.
+func printTryScreen(out io.Writer, base string, sd screenDemo) {
+	if sd.decision == "" {
+		return
+	}
+	hdr := "-H 'Authorization: Bearer " + sd.token + "'"
+	fmt.Fprintf(out, "\nPayment screening (a bank asks before a payment goes):\n")
+	fmt.Fprintf(out, "  curl -s %s -H 'Content-Type: application/json' -X POST -d '%s' '%s/api/v1/screen'\n", hdr, sd.payment, base)
+	fmt.Fprintf(out, "  curl -s %s '%s/api/v1/screen/decisions/%s'\n", hdr, base, sd.decision)
 }

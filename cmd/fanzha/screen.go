@@ -87,6 +87,7 @@ func runScreen(ctx context.Context, args []string, out io.Writer) error {
 		}
 		attrs.reported = reported
 		src.Risk = attrs
+		src.Entities = attrs.entities
 	}
 	var phones map[indicator.Indicator]indicator.Indicator
 	if *phonesPath != "" {
@@ -332,12 +333,13 @@ func readPhones(path string, opts indicator.Options) (map[indicator.Indicator]in
 
 // attributedRisk is the reports' risk raised by attributions: an account an
 // investigator attributes to a mule, a scam or a sanctioned entity is high
-// risk from the start (attributions carry no time). Attributions to
-// merchants, exchanges and payment firms are read but change nothing yet:
-// the rules have no feature that says a payee is a known business.
+// risk from the start (attributions carry no time). Every attribution also
+// names the payee's kind of entity, so banks', payment firms' and
+// merchants' accounts are known as the institutions they are.
 type attributedRisk struct {
 	reported *screen.Reported // may be nil
 	risky    map[indicator.Indicator]string
+	entities screen.Entities
 	read     int
 }
 
@@ -367,9 +369,10 @@ func readScreenAttributions(path string, opts indicator.Options) (*attributedRis
 		return nil, err
 	}
 	defer in.Close()
-	a := &attributedRisk{risky: map[indicator.Indicator]string{}}
+	a := &attributedRisk{risky: map[indicator.Indicator]string{}, entities: screen.Entities{}}
 	sum, err := money.ReadAttributions(in.r, f, opts, func(at money.Attribution) error {
 		a.read++
+		a.entities[at.Indicator] = at.EntityType
 		switch at.EntityType {
 		case money.Mule, money.Scam, money.Sanctioned:
 			a.risky[at.Indicator] = at.EntityType

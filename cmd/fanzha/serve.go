@@ -117,7 +117,17 @@ func openApp(ctx context.Context, cfg appConfig) (*app, error) {
 		_, err := st.AppendAudit(ctx, es)
 		return err
 	}, auth.AuditorOptions{Logger: log})
-	srv := web.New(st, reg, audit, web.Options{Parse: indicator.Options{DefaultRegion: cfg.Region}, Logger: log, Telecom: tel, Ledger: ledger})
+	// One screening engine per node: its velocity is warmed with the stored
+	// ledger, so a restart does not forget who paid whom.
+	start = time.Now()
+	scr, warmed, err := web.NewScreening(ctx, st, reg, tel)
+	if err != nil {
+		bus.Close()
+		st.Close()
+		return nil, err
+	}
+	log.Info("payment screening ready", "velocity_transfers", warmed, "took", time.Since(start).Round(time.Millisecond))
+	srv := web.New(st, reg, audit, web.Options{Parse: indicator.Options{DefaultRegion: cfg.Region}, Logger: log, Telecom: tel, Ledger: ledger, Screening: scr})
 	a := &app{store: st, registry: reg, audit: audit, bus: bus, telecom: tel, ledger: ledger, server: srv, log: log, stopped: make(chan struct{})}
 	runCtx, stop := context.WithCancel(context.Background())
 	a.stop = stop

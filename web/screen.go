@@ -1,0 +1,500 @@
+package web
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fanzha/fanzha/auth"
+	"github.com/fanzha/fanzha/indicator"
+	"github.com/fanzha/fanzha/money"
+	"github.com/fanzha/fanzha/records"
+	"github.com/fanzha/fanzha/registry"
+	"github.com/fanzha/fanzha/screen"
+	"github.com/fanzha/fanzha/store"
+	"github.com/fanzha/fanzha/worker"
+)
+
+// Payment screening: a bank or payment firm asks, before a payment goes,
+// whether it may; the node's one screen.Engine decides with the published
+// scenario, every decision is stored with its figures, and a hold or a
+// block on a payee the registry knew nothing of becomes the asker's signal
+// — the decision is what the bank knows, and the next bank should too.
+
+// Bounds of the screening endpoint.
+const (
+	MaxScreenBatch = 10_000
+	maxScreenBody  = 32 << 20 // 10,000 payments of a few hundred bytes each, with room
+	// screenSignalTTL is how long a signal raised by a decision counts: a
+	// model's suspicion, not a victim's report, so it fades unless someone
+	// confirms it.
+	screenSignalTTL = 90 * 24 * time.Hour
+)
+
+// Screening is the node's payment screening: one engine, so that every
+// payment screened here feeds the velocity the next one is judged on, and
+// the registry adapter whose viewer is the organisation asking.
+type Screening struct {
+	mu     sync.Mutex // held across setting the viewer and deciding
+	engine *screen.Engine
+	risk   *screen.RegistryRisk
+}
+
+// NewScreening builds the engine with the published default scenario and
+// the node's sources — the registry as each asker sees it, the telecom
+// detectors' exposure when tel is not nil, the memo classifier — and warms
+// its velocity with the stored ledger, in time order, so that the first
+// payment after a restart is judged on the same history as the last one
+// before it. It returns how many transfers it learned from.
+func NewScreening(ctx context.Context, ledger store.Money, reg *registry.Registry, tel *worker.Telecom) (*Screening, int, error) {
+	rs, err := screen.DefaultRuleSet()
+	if err != nil {
+		return nil, 0, err
+	}
+	risk := screen.NewRegistryRisk(reg)
+	eng, err := screen.NewEngine(rs, nil, screen.Sources{Risk: risk, Exposure: screen.TelecomExposure(tel)})
+	if err != nil {
+		return nil, 0, fmt.Errorf("screening engine: %w", err)
+	}
+	var ts []money.Transfer
+	if ledger != nil {
+		if err := ledger.EachTransfer(ctx, func(t money.Transfer) error {
+			ts = append(ts, t)
+			return nil
+		}); err != nil {
+			return nil, 0, fmt.Errorf("warm screening velocity: %w", err)
+		}
+	}
+	slices.SortStableFunc(ts, func(a, b money.Transfer) int { return a.Time.Compare(b.Time) })
+	for _, t := range ts {
+		eng.Record(t)
+	}
+	return &Screening{engine: eng, risk: risk}, len(ts), nil
+}
+
+// decideAll decides payments in order as p sees the registry.
+func (sc *Screening) decideAll(p auth.Principal, pays []screen.Payment, out []screen.Decision, errs []error) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.risk.As(p)
+	for i := range pays {
+		if errs[i] != nil {
+			continue
+		}
+		out[i], errs[i] = sc.engine.Decide(pays[i])
+	}
+	sc.risk.As(registry.PublicViewer)
+}
+
+// screenResult is the answer for one payment.
+type screenResult struct {
+	PaymentID  string         `json:"payment_id,omitempty"`
+	DecisionID string         `json:"decision_id,omitempty"`
+	Decision   string         `json:"decision,omitempty"`
+	Score      int            `json:"score"`
+	Typology   string         `json:"typology,omitempty"`
+	Rules      []screen.Fired `json:"rules"`
+	Scenario   string         `json:"scenario,omitempty"`
+	Version    int            `json:"version,omitempty"`
+	Signal     string         `json:"signal,omitempty"` // the signal this decision raised
+	Error      *Error         `json:"error,omitempty"`
+}
+
+// MarshalJSON writes a rejected payment as its id and error alone.
+func (r screenResult) MarshalJSON() ([]byte, error) {
+	if r.Error != nil {
+		return json.Marshal(struct {
+			PaymentID string `json:"payment_id,omitempty"`
+			Error     *Error `json:"error"`
+		}{r.PaymentID, r.Error})
+	}
+	type plain screenResult
+	return json.Marshal(plain(r))
+}
+
+// featureMap names each feature as the rules do (payee_pass_through, not
+// PayeePassThrough), so that a stored decision reads like its rules.
+func featureMap(f *screen.Features) map[string]any {
+	v := reflect.ValueOf(f).Elem()
+	t := v.Type()
+	m := make(map[string]any, t.NumField())
+	for i := range t.NumField() {
+		if name := t.Field(i).Tag.Get("expr"); name != "" {
+			m[name] = v.Field(i).Interface()
+		}
+	}
+	return m
+}
+
+// screenBatchAnswer is the answer to a batch.
+type screenBatchAnswer struct {
+	Count    int            `json:"count"`
+	Decided  int            `json:"decided"`
+	Rejected int            `json:"rejected"`
+	Results  []screenResult `json:"results"`
+}
+
+// screenPayments answers POST /api/v1/screen: one payment (a JSON object
+// with the FORMATS.md transfer fields and channel, device, payer_phone),
+// a batch ({"payments": [...]}, or a JSON array) or NDJSON, up to
+// MaxScreenBatch. A single payment answers its decision or a 400 naming
+// the field; a batch answers every payment in order, a bad one with its
+// error and the rest decided.
+func (s *Server) screenPayments(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	sc := s.screening
+	if sc == nil {
+		return errorf(CodeUnavailable, "", "payment screening is not running on this node")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxScreenBody)
+	raws, single, ndjson, err := readScreenBody(r)
+	if err != nil {
+		return err
+	}
+	n := len(raws)
+	pays := make([]screen.Payment, n)
+	errs := make([]error, n)
+	for i, raw := range raws {
+		pays[i], errs[i] = s.parsePayment(raw, i+1)
+	}
+	if single && errs[0] != nil {
+		return errs[0]
+	}
+	decs := make([]screen.Decision, n)
+	sc.decideAll(p, pays, decs, errs)
+
+	now := s.now()
+	results := make([]screenResult, n)
+	rows := make([]store.ScreenDecision, 0, n)
+	var (
+		sigs     []registry.Signal
+		flagged  = map[indicator.Indicator]bool{} // payees this request already raised or found flagged
+		counts   = map[string]int{}
+		stopped  []string
+		rejected int
+	)
+	for i := range n {
+		res := &results[i]
+		res.PaymentID = pays[i].ID
+		if errs[i] != nil {
+			rejected++
+			res.Error = asError(errs[i])
+			if res.PaymentID == "" {
+				res.PaymentID = lineID(raws[i])
+			}
+			continue
+		}
+		d := &decs[i]
+		id, err := newDecisionID()
+		if err != nil {
+			return err
+		}
+		res.DecisionID, res.Decision, res.Score, res.Typology = id, d.Decision, d.Score, d.Typology
+		res.Rules, res.Scenario, res.Version = orEmpty(d.Rules), d.Scenario, d.Version
+		counts[d.Decision]++
+		if d.Decision == screen.Hold || d.Decision == screen.Block {
+			stopped = append(stopped, id+"="+pays[i].To.String())
+			if sig, ok := s.newPayeeSignal(p, &pays[i], d, id, now, flagged); ok {
+				sigs = append(sigs, sig)
+				res.Signal = sig.ID
+			}
+		}
+		detail, err := json.Marshal(struct {
+			Signals map[string]any         `json:"signals"`
+			Skipped []string               `json:"skipped,omitempty"`
+			Shadow  *screen.ShadowDecision `json:"shadow,omitempty"`
+		}{featureMap(&d.Signals), d.Skipped, d.Shadow})
+		if err != nil {
+			return fmt.Errorf("screen decision %s: %w", id, err)
+		}
+		rules := make([]store.ScreenRule, len(d.Rules))
+		for j, f := range d.Rules {
+			rules[j] = store.ScreenRule{Name: f.Name, Typology: f.Typology, Weight: f.Weight, Reason: f.Reason}
+		}
+		rows = append(rows, store.ScreenDecision{
+			ID: id, OrgID: p.Org.ID, OrgName: p.Org.Name, Decided: now, Payment: pays[i].Transfer,
+			Channel: pays[i].Channel, Device: pays[i].Device, PayerPhone: pays[i].PayerPhone,
+			Decision: d.Decision, Score: d.Score, Typology: d.Typology, Scenario: d.Scenario, Version: d.Version,
+			Rules: rules, Detail: detail, SignalID: res.Signal,
+		})
+	}
+	// The decisions are stored, and their signals, before the answer: a
+	// bank told "block" must be able to show why, later, to anyone.
+	if err := s.store.AddScreenDecisions(r.Context(), rows); err != nil {
+		return err
+	}
+	if len(sigs) > 0 {
+		if _, err := s.registry.Submit(r.Context(), sigs, nil); err != nil {
+			return err
+		}
+	}
+	target := "batch:" + strconv.Itoa(n)
+	if single {
+		target = "payment:" + pays[0].ID
+	}
+	detail := fmt.Sprintf("decided %d (allow %d, review %d, hold %d, block %d), rejected %d, signals %d",
+		len(rows), counts[screen.Allow], counts[screen.Review], counts[screen.Hold], counts[screen.Block], rejected, len(sigs))
+	if len(stopped) > 0 {
+		detail += "; stopped: " + truncate(strings.Join(stopped, " "), 60_000)
+	}
+	if err := s.recordSync(r, s.entry(p, "screen", target, detail)); err != nil {
+		return err
+	}
+
+	switch {
+	case single:
+		writeJSON(w, http.StatusOK, results[0])
+	case ndjson:
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		for i := range results {
+			if err := enc.Encode(&results[i]); err != nil {
+				return err
+			}
+		}
+		w.Write(buf.Bytes()) // an error means the client went away
+	default:
+		status := http.StatusOK
+		if len(rows) == 0 {
+			status = http.StatusBadRequest
+		}
+		writeJSON(w, status, screenBatchAnswer{Count: n, Decided: len(rows), Rejected: rejected, Results: results})
+	}
+	return nil
+}
+
+// newPayeeSignal makes the finance-sector signal a hold or a block raises
+// when the registry does not already flag the payee as the asker sees it:
+// the decision then says something new. Within one request a payee is
+// raised once.
+func (s *Server) newPayeeSignal(p auth.Principal, pay *screen.Payment, d *screen.Decision, id string, now time.Time, seen map[indicator.Indicator]bool) (registry.Signal, bool) {
+	if seen[pay.To] {
+		return registry.Signal{}, false
+	}
+	seen[pay.To] = true
+	if sum, known := s.registry.Lookup(pay.To, p); known && sum.Signals > 0 {
+		return registry.Signal{}, false
+	}
+	typ := d.Typology
+	if !slices.Contains(registry.Typologies, typ) {
+		typ = "other"
+	}
+	return registry.Signal{
+		ID: "screen:" + id, Indicator: pay.To, OrgID: p.Org.ID, Sector: auth.Finance,
+		Source: "screen:" + d.Scenario + "/v" + strconv.Itoa(d.Version), Typology: typ,
+		Confidence: float64(d.Score) / 100, TLP: auth.TLPGreen, Evidence: id,
+		FirstSeen: pay.Time.UTC(), LastSeen: pay.Time.UTC(), Expires: now.Add(screenSignalTTL),
+	}, true
+}
+
+// getScreenDecision answers GET /api/v1/screen/decisions/{id}: the stored
+// decision with the figures it rested on. A finance organisation reads
+// only its own decisions (another's are "not found", which reveals
+// nothing); police and judicial read any.
+func (s *Server) getScreenDecision(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	id := r.PathValue("id")
+	d, err := s.store.ScreenDecision(r.Context(), id)
+	if err != nil && !isNotFound(err) {
+		return err
+	}
+	if err == nil && p.Org.Sector == auth.Finance && d.OrgID != p.Org.ID {
+		_ = s.record(r, s.entry(p, "denied:screen.read", "screen:"+id, "another organisation's decision"))
+		return errorf(CodeNotFound, "id", "no screening decision "+strconv.Quote(id))
+	}
+	if err != nil {
+		if err := s.record(r, s.entry(p, "screen.read", "screen:"+id, "not found")); err != nil {
+			return err
+		}
+		return errorf(CodeNotFound, "id", "no screening decision "+strconv.Quote(id))
+	}
+	if err := s.record(r, s.entry(p, "screen.read", "screen:"+id, d.Decision+" "+strconv.Itoa(d.Score)+" by "+d.OrgName)); err != nil {
+		return err
+	}
+	pay := d.Payment
+	payment := map[string]any{
+		"id": pay.ID, "time": pay.Time.Format(time.RFC3339), "rail": pay.Rail.String(), "asset": pay.Asset,
+		"amount": pay.Amount.StringFixed(uint8(pay.Amount.Prec())), "from": pay.From.Value(), "to": pay.To.Value(),
+		"from_institution": pay.FromInstitution, "to_institution": pay.ToInstitution, "memo": pay.Memo,
+		"channel": d.Channel,
+	}
+	if !d.Device.IsZero() {
+		payment["device"] = d.Device.Value()
+	}
+	if !d.PayerPhone.IsZero() {
+		payment["payer_phone"] = d.PayerPhone.Value()
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"decision_id": d.ID, "organisation": d.OrgName, "decided": d.Decided.Format(time.RFC3339Nano),
+		"payment": payment, "decision": d.Decision, "score": d.Score, "typology": d.Typology,
+		"scenario": d.Scenario, "version": d.Version, "rules": orEmpty(d.Rules),
+		"detail": d.Detail, "signal": d.SignalID,
+	})
+	return nil
+}
+
+// newDecisionID is SD- and 16 random hex digits: not guessable, so that a
+// decision id in a signal's evidence says nothing to those who may not read
+// the decision.
+func newDecisionID() (string, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("decision id: %w", err)
+	}
+	return "SD-" + hex.EncodeToString(b[:]), nil
+}
+
+// asError gives an item's error the API's shape.
+func asError(err error) *Error {
+	if e := classify(err); e != nil {
+		return e
+	}
+	return errorf(CodeInvalid, "", err.Error())
+}
+
+// lineID reads a rejected payment's id, if it has one, for its answer.
+func lineID(raw json.RawMessage) string {
+	var x struct {
+		ID any `json:"id"`
+	}
+	if json.Unmarshal(raw, &x) == nil {
+		if s, ok := x.ID.(string); ok && len(s) <= 256 {
+			return s
+		}
+	}
+	return ""
+}
+
+// readScreenBody splits the body into payment objects: NDJSON by its
+// Content-Type, else JSON — one object, {"payments": [...]}, or an array.
+func readScreenBody(r *http.Request) (raws []json.RawMessage, single, ndjson bool, err error) {
+	ct := r.Header.Get("Content-Type")
+	tooMany := errorf(CodeTooLarge, "payments", "screen at most "+strconv.Itoa(MaxScreenBatch)+" payments a request")
+	if strings.Contains(ct, "ndjson") || strings.Contains(ct, "jsonl") {
+		sc := bufio.NewScanner(r.Body)
+		sc.Buffer(make([]byte, 64<<10), records.MaxLine)
+		for sc.Scan() {
+			line := bytes.TrimSpace(sc.Bytes())
+			if len(line) == 0 {
+				continue
+			}
+			if len(raws) == MaxScreenBatch {
+				return nil, false, false, tooMany
+			}
+			raws = append(raws, json.RawMessage(bytes.Clone(line)))
+		}
+		if err := sc.Err(); err != nil {
+			return nil, false, false, bodyErr(err)
+		}
+		if len(raws) == 0 {
+			return nil, false, false, errorf(CodeInvalid, "payments", "no payments to screen")
+		}
+		return raws, false, true, nil
+	}
+	if ct != "" && !strings.Contains(ct, "json") {
+		return nil, false, false, errorf(CodeInvalid, "Content-Type", "send application/json or application/x-ndjson")
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, false, false, bodyErr(err)
+	}
+	body = bytes.TrimSpace(body)
+	switch {
+	case len(body) == 0:
+		return nil, false, false, errorf(CodeInvalid, "payments", "no payment to screen: send a JSON object, {\"payments\": [...]} or NDJSON")
+	case body[0] == '[':
+		if err := json.Unmarshal(body, &raws); err != nil {
+			return nil, false, false, errorf(CodeInvalid, "payments", "want a JSON array of payment objects: "+err.Error())
+		}
+	case body[0] == '{':
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(body, &obj); err != nil {
+			return nil, false, false, errorf(CodeInvalid, "", "not a JSON object: "+err.Error())
+		}
+		batch, ok := obj["payments"]
+		if !ok {
+			return []json.RawMessage{body}, true, false, nil
+		}
+		if err := json.Unmarshal(batch, &raws); err != nil {
+			return nil, false, false, errorf(CodeInvalid, "payments", "want a JSON array of payment objects: "+err.Error())
+		}
+	default:
+		return nil, false, false, errorf(CodeInvalid, "", "want a JSON payment object, {\"payments\": [...]} or NDJSON")
+	}
+	if len(raws) > MaxScreenBatch {
+		return nil, false, false, tooMany
+	}
+	if len(raws) == 0 {
+		return nil, false, false, errorf(CodeInvalid, "payments", "no payments to screen")
+	}
+	return raws, false, false, nil
+}
+
+// maxChannelLen bounds the free-text channel.
+const maxChannelLen = 32
+
+// parsePayment reads one payment: the transfer fields as money parses an
+// uploaded transfer, then the session fields. Errors name the field, and
+// in a batch the payment's position.
+func (s *Server) parsePayment(raw json.RawMessage, n int) (screen.Payment, error) {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return screen.Payment{}, errorf(CodeInvalid, "payments["+strconv.Itoa(n-1)+"]", "not a JSON object: "+err.Error())
+	}
+	fields := make(map[string]string, len(obj))
+	for k, v := range obj {
+		fields[strings.ToLower(k)] = jsonScalar(v)
+	}
+	row := records.Row{Line: n, Fields: fields}
+	t, le := money.ParseTransfer(row, s.opts.Parse)
+	if le != nil {
+		return screen.Payment{}, errorf(CodeInvalid, le.Field, le.Reason)
+	}
+	pay := screen.Payment{Transfer: t, Channel: strings.ToLower(row.Get("channel"))}
+	if len(pay.Channel) > maxChannelLen {
+		return screen.Payment{}, errorf(CodeInvalid, "channel", "longer than "+strconv.Itoa(maxChannelLen)+" bytes")
+	}
+	if v := row.Get("device"); v != "" {
+		ind, err := s.opts.Parse.Detect(v)
+		if err != nil {
+			return screen.Payment{}, errorf(CodeInvalid, "device", "not an indicator fanzha knows (an IP address, app id, phone…): "+err.Error())
+		}
+		pay.Device = ind
+	}
+	if v := row.Get("payer_phone"); v != "" {
+		ind, err := s.opts.Parse.Parse(indicator.Phone, v)
+		if err != nil {
+			return screen.Payment{}, errorf(CodeInvalid, "payer_phone", err.Error())
+		}
+		pay.PayerPhone = ind
+	}
+	return pay, nil
+}
+
+// jsonScalar is a JSON value as a record field: strings as they are,
+// numbers and booleans in their JSON spelling, null as empty.
+func jsonScalar(v json.RawMessage) string {
+	v = bytes.TrimSpace(v)
+	switch {
+	case len(v) == 0 || string(v) == "null":
+		return ""
+	case v[0] == '"':
+		var s string
+		if json.Unmarshal(v, &s) == nil {
+			return s
+		}
+	}
+	return string(v)
+}
