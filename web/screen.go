@@ -50,6 +50,62 @@ type Screening struct {
 	mu     sync.Mutex // held across setting the viewer and deciding
 	engine *screen.Engine
 	risk   *screen.RegistryRisk
+	writes chan decisionWrite // to the group-commit writer; started on first use
+	once   sync.Once
+}
+
+// decisionWrite is one request's decisions waiting to be stored.
+type decisionWrite struct {
+	rows []store.ScreenDecision
+	done chan error
+}
+
+// maxGroup bounds the decisions one commit takes.
+const maxGroup = 20_000
+
+// store writes the decisions of many concurrent requests in one
+// transaction and answers each when that transaction is durable: a commit
+// costs a disk sync whether it holds one decision or thousands, so a bank
+// sending payments one at a time on many connections is not held to one
+// sync per payment. Each caller still returns only once its own decisions
+// are stored.
+func (sc *Screening) store(ctx context.Context, st store.ScreenDecisions, rows []store.ScreenDecision) error {
+	sc.once.Do(func() {
+		sc.writes = make(chan decisionWrite, 1024)
+		go sc.writer(st)
+	})
+	w := decisionWrite{rows: rows, done: make(chan error, 1)}
+	select {
+	case sc.writes <- w:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return <-w.done // the writer always answers: the decisions were taken
+}
+
+func (sc *Screening) writer(st store.ScreenDecisions) {
+	for w := range sc.writes {
+		group := []decisionWrite{w}
+		rows := append([]store.ScreenDecision(nil), w.rows...)
+	more:
+		for len(rows) < maxGroup {
+			select {
+			case x := <-sc.writes:
+				group = append(group, x)
+				rows = append(rows, x.rows...)
+			default:
+				break more
+			}
+		}
+		// Not the request's context: a request that gave up must not
+		// fail the others' commit.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := st.AddScreenDecisions(ctx, rows)
+		cancel()
+		for _, g := range group {
+			g.done <- err
+		}
+	}
 }
 
 // NewScreening builds the engine with the published default scenario and
@@ -231,7 +287,7 @@ func (s *Server) screenPayments(w http.ResponseWriter, r *http.Request, p auth.P
 	}
 	// The decisions are stored, and their signals, before the answer: a
 	// bank told "block" must be able to show why, later, to anyone.
-	if err := s.store.AddScreenDecisions(r.Context(), rows); err != nil {
+	if err := sc.store(r.Context(), s.store, rows); err != nil {
 		return err
 	}
 	if len(sigs) > 0 {
