@@ -306,6 +306,17 @@ func (r *Reader) nextJSON() (Row, error) {
 // objectFields flattens one JSON object into string fields: strings as they
 // are, numbers and booleans in their JSON spelling, null as empty. Nested
 // values are kept as their JSON text.
+// ObjectRow reads one JSON object as a Row of line n: its fields by
+// lower-case name, strings as they are, numbers and booleans in their JSON
+// spelling, null as empty — as NDJSON and JSON records are read.
+func ObjectRow(raw []byte, n int) (Row, error) {
+	fields, err := objectFields(raw)
+	if err != nil {
+		return Row{}, err
+	}
+	return Row{Line: n, Fields: fields}, nil
+}
+
 func objectFields(raw []byte) (map[string]string, error) {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil {

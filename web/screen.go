@@ -505,15 +505,10 @@ const maxChannelLen = 32
 // uploaded transfer, then the session fields. Errors name the field, and
 // in a batch the payment's position.
 func (s *Server) parsePayment(raw json.RawMessage, n int) (screen.Payment, error) {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &obj); err != nil {
-		return screen.Payment{}, errorf(CodeInvalid, "payments["+strconv.Itoa(n-1)+"]", "not a JSON object: "+err.Error())
+	row, err := records.ObjectRow(raw, n)
+	if err != nil {
+		return screen.Payment{}, errorf(CodeInvalid, "payments["+strconv.Itoa(n-1)+"]", err.Error())
 	}
-	fields := make(map[string]string, len(obj))
-	for k, v := range obj {
-		fields[strings.ToLower(k)] = jsonScalar(v)
-	}
-	row := records.Row{Line: n, Fields: fields}
 	t, le := money.ParseTransfer(row, s.opts.Parse)
 	if le != nil {
 		return screen.Payment{}, errorf(CodeInvalid, le.Field, le.Reason)
@@ -537,20 +532,4 @@ func (s *Server) parsePayment(raw json.RawMessage, n int) (screen.Payment, error
 		pay.PayerPhone = ind
 	}
 	return pay, nil
-}
-
-// jsonScalar is a JSON value as a record field: strings as they are,
-// numbers and booleans in their JSON spelling, null as empty.
-func jsonScalar(v json.RawMessage) string {
-	v = bytes.TrimSpace(v)
-	switch {
-	case len(v) == 0 || string(v) == "null":
-		return ""
-	case v[0] == '"':
-		var s string
-		if json.Unmarshal(v, &s) == nil {
-			return s
-		}
-	}
-	return string(v)
 }
