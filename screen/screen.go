@@ -76,6 +76,46 @@ type ShadowDecision struct {
 	Rules    []string `json:"rules"`
 }
 
+// Backtest compares a draft with the published rule set over the same
+// payments: how many of each published outcome the draft would have
+// turned into each of its own, and examples of the changes. Feed it every
+// Decision of an Engine running the draft in shadow.
+type Backtest struct {
+	Published, Draft int                       // versions
+	Payments         int                       // decided
+	Changed          int                       // with another outcome under the draft
+	Moves            map[string]map[string]int // published outcome → draft outcome → payments
+	Examples         []string                  // the first changes, with the rules behind them
+}
+
+// maxExamples bounds the changes a backtest quotes.
+const maxExamples = 20
+
+// Add counts one decision.
+func (b *Backtest) Add(d Decision) {
+	if d.Shadow == nil {
+		return
+	}
+	if b.Moves == nil {
+		b.Moves = map[string]map[string]int{}
+	}
+	b.Payments++
+	b.Published, b.Draft = d.Version, d.Shadow.Version
+	m := b.Moves[d.Decision]
+	if m == nil {
+		m = map[string]int{}
+		b.Moves[d.Decision] = m
+	}
+	m[d.Shadow.Decision]++
+	if d.Shadow.Decision != d.Decision {
+		b.Changed++
+		if len(b.Examples) < maxExamples {
+			b.Examples = append(b.Examples, fmt.Sprintf("%s: %s (%d) → %s (%d) [%s]", d.ID, d.Decision, d.Score,
+				d.Shadow.Decision, d.Shadow.Score, strings.Join(d.Shadow.Rules, ", ")))
+		}
+	}
+}
+
 // Reasons joins the fired rules' reasons for a one-line column.
 func (d *Decision) Reasons() string {
 	var b strings.Builder

@@ -38,6 +38,7 @@ func runScreen(ctx context.Context, args []string, out io.Writer) error {
 	format := fs.String("format", "", "csv, ndjson or json (default: from the --in file name; csv for stdin)")
 	reportsPath := fs.String("reports", "", "victim reports (FORMATS.md report, NDJSON): their payees and contacts count as reported from each report's time")
 	rulesPath := fs.String("rules", "", "a published rule set (JSON) to decide with instead of the shipped default")
+	draftPath := fs.String("draft", "", "a draft rule set (JSON) to backtest: it runs in shadow beside the published one, and the summary says how its outcomes differ")
 	cdrPath := fs.String("cdr", "", "call records (FORMATS.md cdr shape): fed to the telecom detectors in time order with the payments, so each payment sees its payer's calls with suspect lines as known then; needs --phones")
 	phonesPath := fs.String("phones", "", "CSV account,phone: the phone of each paying account's holder (fanzha simulate joint writes one)")
 	attrPath := fs.String("attributions", "", "attributions (FORMATS.md attribution shape): payees attributed to a mule, scam or sanctioned entity count as high risk")
@@ -104,10 +105,17 @@ func runScreen(ctx context.Context, args []string, out io.Writer) error {
 		tel = telecom.NewEngine(telecom.Config{DefaultRegion: reg})
 		src.Exposure = tel
 	}
-	engine, err := screen.NewEngine(rules, nil, src)
+	var draft *screen.RuleSet
+	if *draftPath != "" {
+		if draft, err = loadRules(*draftPath); err != nil {
+			return err
+		}
+	}
+	engine, err := screen.NewEngine(rules, draft, src)
 	if err != nil {
 		return err
 	}
+	var backtest screen.Backtest
 
 	summary := out
 	if *outPath == "-" {
@@ -164,6 +172,7 @@ func runScreen(ctx context.Context, args []string, out io.Writer) error {
 			return fmt.Errorf("payment %s: %w", t.ID, err)
 		}
 		byOutcome[d.Decision]++
+		backtest.Add(d)
 		rows = append(rows, []string{d.ID, d.Decision, strconv.Itoa(d.Score), d.Reasons()})
 	}
 	took := time.Since(deciding)
@@ -188,6 +197,9 @@ func runScreen(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(summary, "scenario %s version %d: allow %s, review %s, hold %s, block %s\n", rules.Scenario, rules.Version,
 		thousands(byOutcome[screen.Allow]), thousands(byOutcome[screen.Review]), thousands(byOutcome[screen.Hold]), thousands(byOutcome[screen.Block]))
+	if draft != nil {
+		printBacktest(summary, backtest)
+	}
 	perSec := 0.0
 	if s := took.Seconds(); s > 0 {
 		perSec = float64(len(payments)) / s
@@ -201,6 +213,28 @@ func runScreen(ctx context.Context, args []string, out io.Writer) error {
 }
 
 // loadRules reads --rules, or the shipped default when it is empty.
+// printBacktest says how the draft's outcomes differ from the published
+// rule set's on the same payments.
+func printBacktest(w io.Writer, b screen.Backtest) {
+	fmt.Fprintf(w, "backtest: draft version %d changes %s of %s outcomes of version %d\n", b.Draft, thousands(b.Changed), thousands(b.Payments), b.Published)
+	outcomes := []string{screen.Allow, screen.Review, screen.Hold, screen.Block}
+	fmt.Fprintf(w, "  %-10s", "published")
+	for _, o := range outcomes {
+		fmt.Fprintf(w, " %10s", "→ "+o)
+	}
+	fmt.Fprintln(w)
+	for _, from := range outcomes {
+		fmt.Fprintf(w, "  %-10s", from)
+		for _, to := range outcomes {
+			fmt.Fprintf(w, " %10s", thousands(b.Moves[from][to]))
+		}
+		fmt.Fprintln(w)
+	}
+	for _, e := range b.Examples {
+		fmt.Fprintf(w, "  %s\n", e)
+	}
+}
+
 func loadRules(path string) (*screen.RuleSet, error) {
 	if path == "" {
 		return screen.DefaultRuleSet()

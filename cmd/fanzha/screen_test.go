@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fanzha/fanzha/screen"
 	"github.com/fanzha/fanzha/simulate"
 )
 
@@ -129,6 +130,43 @@ func TestScreenJoint(t *testing.T) {
 	}
 	if withCalls <= alone {
 		t.Errorf("calls did not help: %.1f%% with, %.1f%% without", 100*withCalls, 100*alone)
+	}
+
+	// A backtest: a draft that holds from 50 instead of 60 turns some
+	// reviews into holds and nothing else.
+	rs, err := screen.DefaultRuleSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs.Status, rs.Version, rs.Thresholds.Hold = screen.Draft, rs.Version+1, 50
+	draft, err := json.Marshal(rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draftPath := filepath.Join(dir, "draft.json")
+	if err := os.WriteFile(draftPath, draft, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, summary = stoppedShare("--draft", draftPath)
+	i := strings.Index(summary, "backtest: draft version 2 changes ")
+	if i < 0 {
+		t.Fatalf("no backtest in the summary:\n%s", summary)
+	}
+	for _, line := range strings.Split(summary[i:], "\n")[2:6] {
+		f := strings.Fields(line)
+		if len(f) != 5 {
+			t.Fatalf("backtest table row %q", line)
+		}
+		for j, to := range []string{"allow", "review", "hold", "block"} {
+			moved := f[j+1] != "0"
+			want := f[0] == to || f[0] == "review" && to == "hold"
+			if moved && !want {
+				t.Errorf("the draft moved %s → %s: %q", f[0], to, line)
+			}
+		}
+	}
+	if !strings.Contains(summary, "review (5") || !strings.Contains(summary, "→ hold (5") {
+		t.Errorf("no example of a review turned into a hold:\n%s", summary[i:])
 	}
 }
 
