@@ -24,6 +24,7 @@ import (
 	"github.com/fanzha/fanzha/registry"
 	"github.com/fanzha/fanzha/screen"
 	"github.com/fanzha/fanzha/store"
+	"github.com/fanzha/fanzha/telecom"
 	"github.com/fanzha/fanzha/worker"
 )
 
@@ -164,7 +165,8 @@ type screenResult struct {
 	Rules      []screen.Fired `json:"rules"`
 	Scenario   string         `json:"scenario,omitempty"`
 	Version    int            `json:"version,omitempty"`
-	Signal     string         `json:"signal,omitempty"` // the signal this decision raised
+	Signal     string         `json:"signal,omitempty"`  // the signal this decision raised
+	Warning    string         `json:"warning,omitempty"` // the early warning it raised for the payer
 	Error      *Error         `json:"error,omitempty"`
 }
 
@@ -235,6 +237,7 @@ func (s *Server) screenPayments(w http.ResponseWriter, r *http.Request, p auth.P
 	rows := make([]store.ScreenDecision, 0, n)
 	var (
 		sigs     []registry.Signal
+		warns    []telecom.Issued
 		flagged  = map[indicator.Indicator]bool{} // payees this request already raised or found flagged
 		counts   = map[string]int{}
 		stopped  []string
@@ -265,6 +268,10 @@ func (s *Server) screenPayments(w http.ResponseWriter, r *http.Request, p auth.P
 				sigs = append(sigs, sig)
 				res.Signal = sig.ID
 			}
+			if w, ok := payerWarning(p, &pays[i], d, now); ok {
+				warns = append(warns, w)
+				res.Warning = w.ID
+			}
 		}
 		detail, err := json.Marshal(struct {
 			Signals map[string]any         `json:"signals"`
@@ -292,6 +299,20 @@ func (s *Server) screenPayments(w http.ResponseWriter, r *http.Request, p auth.P
 	}
 	if len(sigs) > 0 {
 		if _, err := s.registry.Submit(r.Context(), sigs, nil); err != nil {
+			return err
+		}
+	}
+	if len(warns) > 0 {
+		// The payer is being scammed now: the police station answering
+		// for their phone's region gets the warning, as for a call.
+		orgs, err := s.store.ListOrgs(r.Context())
+		if err != nil {
+			return err
+		}
+		for i := range warns {
+			warns[i].OrgID = worker.RouteTo(orgs, warns[i].Region)
+		}
+		if _, err := s.store.AddWarnings(r.Context(), warns); err != nil {
 			return err
 		}
 	}
@@ -532,4 +553,23 @@ func (s *Server) parsePayment(raw json.RawMessage, n int) (screen.Payment, error
 		pay.PayerPhone = ind
 	}
 	return pay, nil
+}
+
+// payerWarning is the early warning a held or blocked payment raises for
+// its payer, when the bank gave the payer's phone: someone paying a
+// suspected mule is likely being scammed right now, and the police can
+// call them before they try another bank. A block is graded high, a hold
+// medium; the suspect is the payee's account.
+func payerWarning(p auth.Principal, pay *screen.Payment, d *screen.Decision, now time.Time) (telecom.Issued, bool) {
+	if pay.PayerPhone.IsZero() || pay.PayerPhone.Kind() != indicator.Phone {
+		return telecom.Issued{}, false
+	}
+	grade := telecom.GradeMedium
+	if d.Decision == screen.Block {
+		grade = telecom.GradeHigh
+	}
+	w := telecom.Warning{Subscriber: pay.PayerPhone, Suspect: pay.To, FirstContact: pay.Time.UTC(), Score: d.Score, Grade: grade,
+		Reason: fmt.Sprintf("%s %s a payment of %s %s to %s: %s", p.Org.Name, map[string]string{screen.Hold: "held", screen.Block: "blocked"}[d.Decision],
+			pay.Amount.String(), pay.Asset, pay.To.Value(), d.Reasons())}
+	return telecom.Issued{ID: telecom.IssuedID(w), Warning: w, Region: indicator.Area(pay.PayerPhone), Raised: now}, true
 }

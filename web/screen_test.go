@@ -91,6 +91,13 @@ func TestScreenDecisions(t *testing.T) {
 	if len(rules) == 0 || !strings.Contains(fmt.Sprint(rules), "passed on") {
 		t.Errorf("rules %v: want the pass-through reason in figures", rules)
 	}
+	// The payer gave a phone: they are warned as someone being scammed now.
+	phone := indicator.MustParse(indicator.Phone, "+8613800138000")
+	ws, err := e.store.SearchWarnings(context.Background(), store.WarningQuery{Subscriber: phone})
+	if err != nil || len(ws) != 1 || m["warning"] != ws[0].ID || ws[0].Suspect.Value() != muleAcct ||
+		ws[0].Grade == "" || !strings.Contains(ws[0].Reason, "30000") || ws[0].Region == "" {
+		t.Errorf("warning for the payer: %+v, %v (answer %v)", ws, err, m["warning"])
+	}
 	mule, err := indicator.Options{DefaultRegion: "CN"}.Parse(indicator.BankAccount, muleAcct)
 	if err != nil {
 		t.Fatal(err)
