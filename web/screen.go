@@ -4,9 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -167,6 +168,7 @@ type screenResult struct {
 	Version    int            `json:"version,omitempty"`
 	Signal     string         `json:"signal,omitempty"`  // the signal this decision raised
 	Warning    string         `json:"warning,omitempty"` // the early warning it raised for the payer
+	Repeat     bool           `json:"repeat,omitempty"`  // decided before: this is that decision
 	Error      *Error         `json:"error,omitempty"`
 }
 
@@ -229,6 +231,30 @@ func (s *Server) screenPayments(w http.ResponseWriter, r *http.Request, p auth.P
 	if single && errs[0] != nil {
 		return errs[0]
 	}
+	// A payment this organisation had decided already — a retry after a
+	// timeout, or the same payment twice in a batch — gets that decision
+	// back: deciding it again would count it twice in the velocity and
+	// could answer differently.
+	prior := make([]*store.ScreenDecision, n)
+	first := map[string]int{}
+	for i := range pays {
+		if errs[i] != nil {
+			continue
+		}
+		id := decisionID(p.Org.ID, pays[i].ID)
+		if j, ok := first[id]; ok {
+			prior[i], errs[i] = &store.ScreenDecision{ID: id}, errDecided
+			prior[i].Payment.ID = pays[j].ID // answered from result j below
+			continue
+		}
+		first[id] = i
+		switch old, err := s.store.ScreenDecision(r.Context(), id); {
+		case err == nil:
+			prior[i], errs[i] = &old, errDecided
+		case !isNotFound(err):
+			return err
+		}
+	}
 	decs := make([]screen.Decision, n)
 	sc.decideAll(p, pays, decs, errs)
 
@@ -246,6 +272,16 @@ func (s *Server) screenPayments(w http.ResponseWriter, r *http.Request, p auth.P
 	for i := range n {
 		res := &results[i]
 		res.PaymentID = pays[i].ID
+		if errs[i] == errDecided {
+			if old := prior[i]; old.Decision != "" {
+				*res = storedResult(old)
+			} else {
+				*res = results[first[old.ID]] // the same payment earlier in this batch
+			}
+			res.Repeat = true
+			counts[res.Decision]++
+			continue
+		}
 		if errs[i] != nil {
 			rejected++
 			res.Error = asError(errs[i])
@@ -255,10 +291,7 @@ func (s *Server) screenPayments(w http.ResponseWriter, r *http.Request, p auth.P
 			continue
 		}
 		d := &decs[i]
-		id, err := newDecisionID()
-		if err != nil {
-			return err
-		}
+		id := decisionID(p.Org.ID, pays[i].ID)
 		res.DecisionID, res.Decision, res.Score, res.Typology = id, d.Decision, d.Score, d.Typology
 		res.Rules, res.Scenario, res.Version = orEmpty(d.Rules), d.Scenario, d.Version
 		counts[d.Decision]++
@@ -345,10 +378,10 @@ func (s *Server) screenPayments(w http.ResponseWriter, r *http.Request, p auth.P
 		w.Write(buf.Bytes()) // an error means the client went away
 	default:
 		status := http.StatusOK
-		if len(rows) == 0 {
+		if rejected == n {
 			status = http.StatusBadRequest
 		}
-		writeJSON(w, status, screenBatchAnswer{Count: n, Decided: len(rows), Rejected: rejected, Results: results})
+		writeJSON(w, status, screenBatchAnswer{Count: n, Decided: n - rejected, Rejected: rejected, Results: results})
 	}
 	return nil
 }
@@ -425,12 +458,24 @@ func (s *Server) getScreenDecision(w http.ResponseWriter, r *http.Request, p aut
 // newDecisionID is SD- and 16 random hex digits: not guessable, so that a
 // decision id in a signal's evidence says nothing to those who may not read
 // the decision.
-func newDecisionID() (string, error) {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("decision id: %w", err)
+// decisionID names the decision on one organisation's payment: the same
+// payment sent again maps to the same decision.
+func decisionID(org int64, paymentID string) string {
+	h := sha256.Sum256([]byte(strconv.FormatInt(org, 10) + "\x00" + paymentID))
+	return "SD-" + hex.EncodeToString(h[:10])
+}
+
+// errDecided marks a payment decided before; it is answered, not rejected.
+var errDecided = errors.New("decided before")
+
+// storedResult answers a payment from its stored decision.
+func storedResult(d *store.ScreenDecision) screenResult {
+	rules := make([]screen.Fired, len(d.Rules))
+	for i, r := range d.Rules {
+		rules[i] = screen.Fired{Name: r.Name, Typology: r.Typology, Weight: r.Weight, Reason: r.Reason}
 	}
-	return "SD-" + hex.EncodeToString(b[:]), nil
+	return screenResult{PaymentID: d.Payment.ID, DecisionID: d.ID, Decision: d.Decision, Score: d.Score, Typology: d.Typology,
+		Rules: rules, Scenario: d.Scenario, Version: d.Version, Signal: d.SignalID}
 }
 
 // asError gives an item's error the API's shape.

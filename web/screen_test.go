@@ -91,6 +91,11 @@ func TestScreenDecisions(t *testing.T) {
 	if len(rules) == 0 || !strings.Contains(fmt.Sprint(rules), "passed on") {
 		t.Errorf("rules %v: want the pass-through reason in figures", rules)
 	}
+	// Sent again (a retry after a timeout): the same decision, not a new one.
+	code, retry := e.do("POST", "/api/v1/screen", "finance/analyst", "application/json", []byte(toMule))
+	if code != 200 || retry["decision_id"] != id || retry["repeat"] != true || retry["decision"] != m["decision"] || retry["score"] != m["score"] {
+		t.Errorf("retry: %d %v, first answer %v", code, retry, m)
+	}
 	// The payer gave a phone: they are warned as someone being scammed now.
 	phone := indicator.MustParse(indicator.Phone, "+8613800138000")
 	ws, err := e.store.SearchWarnings(context.Background(), store.WarningQuery{Subscriber: phone})
@@ -155,7 +160,7 @@ func TestScreenDecisions(t *testing.T) {
 
 	// Every screening and read is in the audit log.
 	es, err := e.store.AuditQuery(context.Background(), store.AuditQuery{Action: "screen"})
-	if err != nil || len(es) != 4 {
+	if err != nil || len(es) != 5 { // one a request, the retry included
 		t.Fatalf("screen audit entries: %d, %v", len(es), err)
 	}
 	if last := es[len(es)-1]; last.Target != "payment:S1" || !strings.Contains(last.Detail, "signals 1") || !strings.Contains(last.Detail, id) {
