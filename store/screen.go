@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fanzha/fanzha/indicator"
@@ -50,6 +52,9 @@ type ScreenDecisions interface {
 	AddScreenDecisions(ctx context.Context, ds []ScreenDecision) error
 	// ScreenDecision reads one decision; ErrNotFound if there is none.
 	ScreenDecision(ctx context.Context, id string) (ScreenDecision, error)
+	// ScreenDecided reports which of ids are stored decisions: a retried
+	// payment is found among a batch's in one query a few hundred at a time.
+	ScreenDecided(ctx context.Context, ids []string) (map[string]bool, error)
 }
 
 const screenCols = `id, payment_id, org_id, org_name, decided, paid, rail, asset, amount, from_kind, from_value,
@@ -132,6 +137,44 @@ func (d *db) AddScreenDecisions(ctx context.Context, ds []ScreenDecision) error 
 		return fmt.Errorf("store: add %d screen decisions: %w", len(ds), err)
 	}
 	return nil
+}
+
+// ScreenDecided reports which of ids are stored.
+func (d *db) ScreenDecided(ctx context.Context, ids []string) (map[string]bool, error) {
+	found := map[string]bool{}
+	const chunk = 500
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		var q strings.Builder
+		q.WriteString("SELECT id FROM screen_decisions WHERE id IN (")
+		args := make([]any, len(part))
+		for i, id := range part {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString("$" + strconv.Itoa(i+1))
+			args[i] = id
+		}
+		q.WriteByte(')')
+		rs, err := d.b.reader().query(ctx, q.String(), args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: screen decisions decided: %w", err)
+		}
+		for rs.Next() {
+			var id string
+			if err := rs.Scan(&id); err != nil {
+				rs.Close()
+				return nil, fmt.Errorf("store: screen decisions decided: %w", err)
+			}
+			found[id] = true
+		}
+		err = rs.Err()
+		rs.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store: screen decisions decided: %w", err)
+		}
+	}
+	return found, nil
 }
 
 // ScreenDecision reads one decision.

@@ -70,6 +70,15 @@ func testScreenDecisions(t *testing.T, s Store) {
 	if got, err := s.ScreenDecision(ctx, many[1202].ID); err != nil || got.Payment.ID != many[1202].Payment.ID {
 		t.Errorf("last of a large batch: %+v, %v", got.Payment, err)
 	}
+	// Which of a request's decisions exist already, more than one query's worth.
+	ask := []string{"SD-none", many[0].ID, many[700].ID, "SD-M99999", many[1202].ID}
+	for i := 0; i < 600; i++ {
+		ask = append(ask, fmt.Sprintf("SD-X%05d", i))
+	}
+	found, err := s.ScreenDecided(ctx, ask)
+	if err != nil || len(found) != 3 || !found[many[0].ID] || !found[many[700].ID] || !found[many[1202].ID] {
+		t.Errorf("decided: %v, %v", found, err)
+	}
 
 	for name, bad := range map[string]func(*ScreenDecision){
 		"no id":        func(d *ScreenDecision) { d.ID = "" },

@@ -237,22 +237,32 @@ func (s *Server) screenPayments(w http.ResponseWriter, r *http.Request, p auth.P
 	// could answer differently.
 	prior := make([]*store.ScreenDecision, n)
 	first := map[string]int{}
+	var ids []string
+	for i := range pays {
+		if errs[i] == nil {
+			ids = append(ids, decisionID(p.Org.ID, pays[i].ID))
+		}
+	}
+	decided, err := s.store.ScreenDecided(r.Context(), ids)
+	if err != nil {
+		return err
+	}
 	for i := range pays {
 		if errs[i] != nil {
 			continue
 		}
 		id := decisionID(p.Org.ID, pays[i].ID)
-		if j, ok := first[id]; ok {
-			prior[i], errs[i] = &store.ScreenDecision{ID: id}, errDecided
-			prior[i].Payment.ID = pays[j].ID // answered from result j below
+		if _, ok := first[id]; ok {
+			prior[i], errs[i] = &store.ScreenDecision{ID: id}, errDecided // answered from the first below
 			continue
 		}
 		first[id] = i
-		switch old, err := s.store.ScreenDecision(r.Context(), id); {
-		case err == nil:
+		if decided[id] {
+			old, err := s.store.ScreenDecision(r.Context(), id)
+			if err != nil {
+				return err
+			}
 			prior[i], errs[i] = &old, errDecided
-		case !isNotFound(err):
-			return err
 		}
 	}
 	decs := make([]screen.Decision, n)
