@@ -15,6 +15,7 @@ import (
 	"github.com/fanzha/fanzha/auth"
 
 	"github.com/fanzha/fanzha/indicator"
+	"github.com/fanzha/fanzha/screen"
 	"github.com/fanzha/fanzha/store"
 )
 
@@ -276,5 +277,40 @@ func TestScreenAuditDown(t *testing.T) {
 	}
 	if code, _ := e.do("POST", "/api/v1/screen", "finance/analyst", "application/json", []byte(ordinary)); code != 503 {
 		t.Errorf("screen with the audit log down: %d", code)
+	}
+}
+
+func TestScreenBacktest(t *testing.T) {
+	e := screenEnv(t)
+	rs, err := screen.DefaultRuleSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A draft that holds everything from a score of 1.
+	rs.Status, rs.Version, rs.Thresholds.Review, rs.Thresholds.Hold = screen.Draft, rs.Version+1, 1, 1
+	draft, err := json.Marshal(rs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := e.do("POST", "/api/v1/screen/backtest", "telecom/analyst", "application/json", draft); code != 403 {
+		t.Errorf("an operator backtested: %d", code)
+	}
+	if code, m := e.do("POST", "/api/v1/screen/backtest", "finance/analyst", "application/json", []byte(`{"scenario":"x","wieght":1}`)); code != 400 {
+		t.Errorf("a misspelt rule set: %d %v", code, m)
+	}
+	code, m := e.do("POST", "/api/v1/screen/backtest", "finance/analyst", "application/json", draft)
+	if code != 200 || m["payments"] != 3.0 || m["draft_version"] != 2.0 || m["published_version"] != 1.0 {
+		t.Fatalf("backtest: %d %v", code, m)
+	}
+	moves, _ := m["moves"].(map[string]any)
+	if changed, _ := m["changed"].(float64); changed < 1 || moves == nil || len(m["examples"].([]any)) != int(changed) {
+		t.Errorf("a draft holding from 1 changed nothing over the stored payments: %v", m)
+	}
+	if err := e.audit.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	es, err := e.store.AuditQuery(context.Background(), store.AuditQuery{Action: "screen.backtest"})
+	if err != nil || len(es) != 1 {
+		t.Errorf("backtest audit entries: %d, %v", len(es), err)
 	}
 }

@@ -109,6 +109,7 @@ var routes = []route{
 	// a signal): it needs both.
 	{"POST", "/api/v1/screen", auth.Lookup | auth.SubmitSignals, (*Server).screenPayments, screenDesk},
 	{"GET", "/api/v1/screen/decisions/{id}", auth.Lookup, (*Server).getScreenDecision, moneyReader},
+	{"POST", "/api/v1/screen/backtest", auth.Lookup, (*Server).backtestScreen, screenDesk},
 	// Any sector may classify; the handler shows the registry's view only
 	// to readers and lets only message-handling sectors submit.
 	{"POST", "/api/v1/classify", 0, (*Server).classifyMessages, nil},
