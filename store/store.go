@@ -34,6 +34,7 @@ type Store interface {
 	Warnings
 	Money
 	ScreenDecisions
+	ScreenRuleSets
 	// Close releases the database.
 	Close() error
 }

@@ -43,6 +43,7 @@ func runSuite(t *testing.T, fresh func(t testing.TB) string) {
 	t.Run("FreezeRequests", func(t *testing.T) { s, _ := open(t); testFreezeRequests(t, s) })
 	t.Run("SearchFreezeRequests", func(t *testing.T) { s, _ := open(t); testSearchFreezeRequests(t, s) })
 	t.Run("ScreenDecisions", func(t *testing.T) { s, _ := open(t); testScreenDecisions(t, s) })
+	t.Run("ScreenRuleSets", func(t *testing.T) { s, _ := open(t); testScreenRuleSets(t, s) })
 	t.Run("AuditChain", func(t *testing.T) { s, _ := open(t); testAuditChain(t, s) })
 	t.Run("AuditConcurrent", func(t *testing.T) { s, dsn := open(t); testAuditConcurrent(t, s, openT(t, dsn)) })
 	t.Run("AuditQuery", func(t *testing.T) { s, _ := open(t); testAuditQuery(t, s) })
