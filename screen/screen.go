@@ -76,6 +76,39 @@ type ShadowDecision struct {
 	Rules    []string `json:"rules"`
 }
 
+// SetRules replaces the published rule set (and the draft in shadow; nil
+// for none) without losing the velocity learnt so far: publishing a rule
+// set needs no restart. The next decision uses the new rules.
+func (e *Engine) SetRules(published, draft *RuleSet) error {
+	if published.Status != Published {
+		return fmt.Errorf("screen: scenario %q version %d is a %s: only a published rule set decides", published.Scenario, published.Version, published.Status)
+	}
+	live, err := compile(published)
+	if err != nil {
+		return err
+	}
+	var shadow *compiled
+	if draft != nil {
+		if shadow, err = compile(draft); err != nil {
+			return fmt.Errorf("shadow: %w", err)
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.live, e.shadow = live, shadow
+	return nil
+}
+
+// Rules returns the published rule set and the draft in shadow (or nil).
+func (e *Engine) Rules() (published, draft *RuleSet) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.shadow != nil {
+		draft = e.shadow.set
+	}
+	return e.live.set, draft
+}
+
 // Backtest compares a draft with the published rule set over the same
 // payments: how many of each published outcome the draft would have
 // turned into each of its own, and examples of the changes. Feed it every

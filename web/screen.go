@@ -49,12 +49,11 @@ const (
 // payment screened here feeds the velocity the next one is judged on, and
 // the registry adapter whose viewer is the organisation asking.
 type Screening struct {
-	mu        sync.Mutex // held across setting the viewer and deciding
-	published *screen.RuleSet
-	engine    *screen.Engine
-	risk      *screen.RegistryRisk
-	writes    chan decisionWrite // to the group-commit writer; started on first use
-	once      sync.Once
+	mu     sync.Mutex // held across setting the viewer and deciding
+	engine *screen.Engine
+	risk   *screen.RegistryRisk
+	writes chan decisionWrite // to the group-commit writer; started on first use
+	once   sync.Once
 }
 
 // decisionWrite is one request's decisions waiting to be stored.
@@ -122,6 +121,14 @@ func NewScreening(ctx context.Context, ledger store.Money, reg *registry.Registr
 	if err != nil {
 		return nil, 0, err
 	}
+	// The newest rule set an analyst published, when there is one.
+	if kept, ok := ledger.(store.ScreenRuleSets); ok {
+		if pub, err := publishedRuleSet(ctx, kept, rs.Scenario); err != nil {
+			return nil, 0, err
+		} else if pub != nil {
+			rs = pub
+		}
+	}
 	risk := screen.NewRegistryRisk(reg)
 	eng, err := screen.NewEngine(rs, nil, screen.Sources{Risk: risk, Exposure: screen.TelecomExposure(tel)})
 	if err != nil {
@@ -140,7 +147,7 @@ func NewScreening(ctx context.Context, ledger store.Money, reg *registry.Registr
 	for _, t := range ts {
 		eng.Record(t)
 	}
-	return &Screening{published: rs, engine: eng, risk: risk}, len(ts), nil
+	return &Screening{engine: eng, risk: risk}, len(ts), nil
 }
 
 // decideAll decides payments in order as p sees the registry.
@@ -651,7 +658,8 @@ func (s *Server) backtestScreen(w http.ResponseWriter, r *http.Request, p auth.P
 	}
 	risk := screen.NewRegistryRisk(s.registry)
 	risk.As(p)
-	eng, err := screen.NewEngine(sc.published, draft, screen.Sources{Risk: risk})
+	live, _ := sc.engine.Rules()
+	eng, err := screen.NewEngine(live, draft, screen.Sources{Risk: risk})
 	if err != nil {
 		return errorf(CodeInvalid, "", err.Error())
 	}
@@ -690,8 +698,173 @@ func (s *Server) backtestScreen(w http.ResponseWriter, r *http.Request, p auth.P
 		Moves     map[string]map[string]int `json:"moves"`
 		Examples  []string                  `json:"examples"`
 		Truncated bool                      `json:"truncated,omitempty"`
-	}{draft.Scenario, sc.published.Version, draft.Version, bt.Payments, bt.Changed, bt.Moves, bt.Examples, len(ts) == maxBacktest})
+	}{draft.Scenario, live.Version, draft.Version, bt.Payments, bt.Changed, bt.Moves, bt.Examples, len(ts) == maxBacktest})
 	return nil
 }
 
 var errBacktestFull = errors.New("backtest: enough payments")
+
+// publishedRuleSet is a scenario's newest published rule set in the store,
+// or nil.
+func publishedRuleSet(ctx context.Context, st store.ScreenRuleSets, scenario string) (*screen.RuleSet, error) {
+	all, err := st.ScreenRuleSets(ctx, scenario)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range all { // newest first
+		if x.Status != screen.Published {
+			continue
+		}
+		rs, err := screen.ReadRuleSet(bytes.NewReader(x.Body))
+		if err != nil {
+			return nil, fmt.Errorf("stored rule set %s %d: %w", x.Scenario, x.Version, err)
+		}
+		rs.Status = screen.Published
+		return rs, nil
+	}
+	return nil, nil
+}
+
+// ruleSetView is a stored rule set as the API lists it.
+type ruleSetView struct {
+	Scenario  string          `json:"scenario"`
+	Version   int             `json:"version"`
+	Status    string          `json:"status"`
+	OrgID     int64           `json:"org_id"`
+	Created   time.Time       `json:"created"`
+	Published *time.Time      `json:"published,omitempty"`
+	Live      bool            `json:"live,omitempty"`   // this node decides with it
+	Shadow    bool            `json:"shadow,omitempty"` // this node runs it in shadow
+	Rules     json.RawMessage `json:"rule_set,omitempty"`
+}
+
+// listRuleSets answers GET /api/v1/screen/rules: the stored rule sets,
+// newest version first, and which this node decides with or shadows.
+func (s *Server) listRuleSets(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	sc := s.screening
+	if sc == nil {
+		return errorf(CodeUnavailable, "", "payment screening is not running on this node")
+	}
+	all, err := s.store.ScreenRuleSets(r.Context(), r.URL.Query().Get("scenario"))
+	if err != nil {
+		return err
+	}
+	live, shadow := sc.engine.Rules()
+	views := []ruleSetView{}
+	for _, x := range all {
+		v := ruleSetView{Scenario: x.Scenario, Version: x.Version, Status: x.Status, OrgID: x.OrgID, Created: x.Created, Rules: x.Body}
+		if !x.Published.IsZero() {
+			v.Published = &x.Published
+		}
+		v.Live = live.Scenario == x.Scenario && live.Version == x.Version
+		v.Shadow = shadow != nil && shadow.Scenario == x.Scenario && shadow.Version == x.Version
+		views = append(views, v)
+	}
+	if err := s.record(r, s.entry(p, "screen.rules.read", "scenario:"+r.URL.Query().Get("scenario"), fmt.Sprintf("%d rule sets", len(views)))); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"live": map[string]any{"scenario": live.Scenario, "version": live.Version}, "rule_sets": views})
+	return nil
+}
+
+// addRuleSet answers POST /api/v1/screen/rules[?shadow=true]: a draft rule
+// set, checked (every expression compiles, every feature exists) and kept
+// under a version higher than any of its scenario's; with shadow=true this
+// node runs it in shadow beside the published set, so that its verdicts
+// are stored with every decision, never acted on.
+func (s *Server) addRuleSet(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	sc := s.screening
+	if sc == nil {
+		return errorf(CodeUnavailable, "", "payment screening is not running on this node")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 4<<20))
+	if err != nil {
+		return errorf(CodeTooLarge, "", "a rule set is at most 4 MB")
+	}
+	draft, err := screen.ReadRuleSet(bytes.NewReader(body))
+	if err != nil {
+		return errorf(CodeInvalid, "", err.Error())
+	}
+	draft.Status = screen.Draft
+	live, _ := sc.engine.Rules()
+	if _, err := screen.NewEngine(live, draft, screen.Sources{}); err != nil {
+		return errorf(CodeInvalid, "", err.Error())
+	}
+	kept, err := s.store.ScreenRuleSets(r.Context(), draft.Scenario)
+	if err != nil {
+		return err
+	}
+	top := 0
+	if live.Scenario == draft.Scenario {
+		top = live.Version
+	}
+	for _, x := range kept {
+		top = max(top, x.Version)
+	}
+	if draft.Version <= top {
+		return errorf(CodeConflict, "version", fmt.Sprintf("scenario %q has version %d already: a new rule set takes a higher version", draft.Scenario, top))
+	}
+	body, err = json.Marshal(draft)
+	if err != nil {
+		return err
+	}
+	if err := s.store.AddScreenRuleSet(r.Context(), store.ScreenRuleSet{Scenario: draft.Scenario, Version: draft.Version, Status: screen.Draft,
+		Body: body, OrgID: p.Org.ID, Created: s.now()}); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return errorf(CodeConflict, "version", "this version was stored meanwhile")
+		}
+		return err
+	}
+	shadow := r.URL.Query().Get("shadow") == "true"
+	if shadow {
+		if err := sc.engine.SetRules(live, draft); err != nil {
+			return err
+		}
+	}
+	if err := s.recordSync(r, s.entry(p, "screen.rules.add", fmt.Sprintf("scenario:%s/%d", draft.Scenario, draft.Version),
+		fmt.Sprintf("%d rules, shadow %t", len(draft.Rules), shadow))); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"scenario": draft.Scenario, "version": draft.Version, "status": screen.Draft, "shadow": shadow})
+	return nil
+}
+
+// publishRuleSet answers POST /api/v1/screen/rules/{scenario}/{version}/publish:
+// a supervisor makes a stored draft the rule set this node decides with,
+// without a release. Velocity learnt so far is kept.
+func (s *Server) publishRuleSet(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	sc := s.screening
+	if sc == nil {
+		return errorf(CodeUnavailable, "", "payment screening is not running on this node")
+	}
+	if p.Role != auth.Supervisor && p.Role != auth.Admin {
+		_ = s.record(r, s.entry(p, "denied:screen.rules.publish", r.URL.Path, "role "+string(p.Role)))
+		return errorf(CodeForbidden, "", "only a supervisor or an admin publishes rule sets")
+	}
+	version, err := strconv.Atoi(r.PathValue("version"))
+	if err != nil || version < 1 {
+		return errorf(CodeInvalid, "version", "want a version number")
+	}
+	x, err := s.store.PublishScreenRuleSet(r.Context(), r.PathValue("scenario"), version, s.now())
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return errorf(CodeNotFound, "version", "no such rule set")
+	case errors.Is(err, store.ErrConflict):
+		return errorf(CodeConflict, "version", "this rule set is published already")
+	case err != nil:
+		return err
+	}
+	rs, err := screen.ReadRuleSet(bytes.NewReader(x.Body))
+	if err != nil {
+		return err
+	}
+	rs.Status = screen.Published
+	if err := sc.engine.SetRules(rs, nil); err != nil {
+		return err
+	}
+	if err := s.recordSync(r, s.entry(p, "screen.rules.publish", fmt.Sprintf("scenario:%s/%d", rs.Scenario, rs.Version), "")); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"scenario": rs.Scenario, "version": rs.Version, "status": screen.Published, "live": true})
+	return nil
+}

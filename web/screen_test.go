@@ -314,3 +314,61 @@ func TestScreenBacktest(t *testing.T) {
 		t.Errorf("backtest audit entries: %d, %v", len(es), err)
 	}
 }
+
+func TestScreenRuleSets(t *testing.T) {
+	e := screenEnv(t)
+	rs, err := screen.DefaultRuleSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs.Version = 2
+	rs.Thresholds.Hold = 55
+	good, _ := json.Marshal(rs)
+	rs.Rules = append(rs.Rules, screen.Rule{Name: "nonsense", When: "no_such_feature > 1", Weight: 10, Reason: "x"})
+	bad, _ := json.Marshal(rs)
+
+	if code, m := e.do("POST", "/api/v1/screen/rules", "finance/analyst", "application/json", bad); code != 400 {
+		t.Errorf("a rule on an unknown feature: %d %v", code, m)
+	}
+	if code, m := e.do("POST", "/api/v1/screen/rules?shadow=true", "finance/analyst", "application/json", good); code != 201 || m["shadow"] != true {
+		t.Fatalf("upload: %d %v", code, m)
+	}
+	if code, _ := e.do("POST", "/api/v1/screen/rules", "finance/analyst", "application/json", good); code != 409 {
+		t.Errorf("the same version again: %d", code)
+	}
+	// In shadow: decisions carry the draft's verdict, stored, never acted on.
+	code, m := e.do("POST", "/api/v1/screen", "finance/analyst", "application/json", []byte(ordinary))
+	if code != 200 {
+		t.Fatalf("screen: %d %v", code, m)
+	}
+	code, m = e.do("GET", "/api/v1/screen/decisions/"+m["decision_id"].(string), "finance/analyst", "", nil)
+	if code != 200 || !strings.Contains(mustJSON(m), `"shadow"`) {
+		t.Errorf("stored decision without the shadow verdict: %d %v", code, m)
+	}
+	code, m = e.do("GET", "/api/v1/screen/rules", "finance/analyst", "", nil)
+	if code != 200 || len(m["rule_sets"].([]any)) != 1 || !strings.Contains(mustJSON(m), `"shadow":true`) {
+		t.Errorf("list: %d %v", code, m)
+	}
+	// Publishing takes a supervisor.
+	if code, _ := e.do("POST", "/api/v1/screen/rules/payments/2/publish", "finance/analyst", "", nil); code != 403 {
+		t.Errorf("an analyst published: %d", code)
+	}
+	if code, _ := e.do("POST", "/api/v1/screen/rules/payments/9/publish", "finance/supervisor", "", nil); code != 404 {
+		t.Errorf("publish a missing version: %d", code)
+	}
+	if code, m := e.do("POST", "/api/v1/screen/rules/payments/2/publish", "finance/supervisor", "", nil); code != 200 || m["live"] != true {
+		t.Fatalf("publish: %d %v", code, m)
+	}
+	code, m = e.do("POST", "/api/v1/screen", "finance/analyst", "application/json", []byte(strings.Replace(ordinary, `"S2"`, `"S2-v2"`, 1)))
+	if code != 200 || m["version"] != 2.0 {
+		t.Errorf("decided after publishing: %d %v", code, m)
+	}
+	// A node started afterwards decides with the published version.
+	sc, _, err := NewScreening(context.Background(), e.store, e.srv.registry, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live, _ := sc.engine.Rules(); live.Version != 2 || live.Thresholds.Hold != 55 {
+		t.Errorf("restarted node decides with version %d (hold %d)", live.Version, live.Thresholds.Hold)
+	}
+}

@@ -110,6 +110,9 @@ var routes = []route{
 	{"POST", "/api/v1/screen", auth.Lookup | auth.SubmitSignals, (*Server).screenPayments, screenDesk},
 	{"GET", "/api/v1/screen/decisions/{id}", auth.Lookup, (*Server).getScreenDecision, moneyReader},
 	{"POST", "/api/v1/screen/backtest", auth.Lookup, (*Server).backtestScreen, screenDesk},
+	{"GET", "/api/v1/screen/rules", auth.Lookup, (*Server).listRuleSets, screenDesk},
+	{"POST", "/api/v1/screen/rules", auth.SubmitSignals, (*Server).addRuleSet, screenDesk},
+	{"POST", "/api/v1/screen/rules/{scenario}/{version}/publish", auth.SubmitSignals, (*Server).publishRuleSet, screenDesk},
 	// Any sector may classify; the handler shows the registry's view only
 	// to readers and lets only message-handling sectors submit.
 	{"POST", "/api/v1/classify", 0, (*Server).classifyMessages, nil},
