@@ -181,3 +181,15 @@ func ibanValid(a []byte) bool {
 	}
 	return rem == 1
 }
+
+// ParseBankOrCard reads the number a bank payment names: a number passing
+// the card check (Luhn, 12–19 digits) is a card, anything else an account
+// number. Every part of fanzha that meets a bank payment's payee — victims'
+// reports, the transfer ledger, screening — reads it with this one rule, so
+// that the same account is the same indicator everywhere.
+func (o Options) ParseBankOrCard(s string) (Indicator, error) {
+	if c, err := o.Parse(Card, s); err == nil {
+		return c, nil
+	}
+	return o.Parse(BankAccount, s)
+}

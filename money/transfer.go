@@ -240,10 +240,7 @@ func ParseAccount(r Rail, s string, opts indicator.Options) (indicator.Indicator
 	case TRONChain:
 		return opts.Parse(indicator.TRON, s)
 	case Bank, CardRail:
-		if c, err := opts.Parse(indicator.Card, s); err == nil {
-			return c, nil
-		}
-		return opts.Parse(indicator.BankAccount, s)
+		return opts.ParseBankOrCard(s)
 	}
 	if ind, err := opts.Detect(s); err == nil {
 		return ind, nil

@@ -172,10 +172,8 @@ func ReportSignals(r *Report, orgID int64, sector auth.Sector, opts indicator.Op
 // payee parses the account a victim paid: as the rail says, or detected.
 func payee(p Payment, opts indicator.Options) (indicator.Indicator, error) {
 	switch strings.ToLower(p.Rail) {
-	case "bank":
-		return opts.Parse(indicator.BankAccount, p.To)
-	case "card":
-		return opts.Parse(indicator.Card, p.To)
+	case "bank", "card":
+		return opts.ParseBankOrCard(p.To) // as the ledger and screening read it
 	case "btc":
 		return opts.Parse(indicator.BTC, p.To)
 	case "eth", "bsc":
