@@ -52,6 +52,10 @@ type ScreenDecisions interface {
 	AddScreenDecisions(ctx context.Context, ds []ScreenDecision) error
 	// ScreenDecision reads one decision; ErrNotFound if there is none.
 	ScreenDecision(ctx context.Context, id string) (ScreenDecision, error)
+	// EachScreenDecision calls fn with the id, outcome, scenario version
+	// and detail JSON of an organisation's decisions (0: every
+	// organisation's) taken in [from, to), oldest first.
+	EachScreenDecision(ctx context.Context, orgID int64, from, to time.Time, fn func(id, decision string, version int, detail []byte) error) error
 	// ScreenDecided reports which of ids are stored decisions: a retried
 	// payment is found among a batch's in one query a few hundred at a time.
 	ScreenDecided(ctx context.Context, ids []string) (map[string]bool, error)
@@ -137,6 +141,31 @@ func (d *db) AddScreenDecisions(ctx context.Context, ds []ScreenDecision) error 
 		return fmt.Errorf("store: add %d screen decisions: %w", len(ds), err)
 	}
 	return nil
+}
+
+// EachScreenDecision walks decisions in a time range.
+func (d *db) EachScreenDecision(ctx context.Context, orgID int64, from, to time.Time, fn func(id, decision string, version int, detail []byte) error) error {
+	rs, err := d.b.reader().query(ctx, `SELECT id, decision, version, CAST(detail AS TEXT) FROM screen_decisions
+		WHERE ($1 = 0 OR org_id = $1) AND decided >= $2 AND decided < $3 ORDER BY decided, id`,
+		orgID, d.b.ts(micro(from)), d.b.ts(micro(to)))
+	if err != nil {
+		return fmt.Errorf("store: screen decisions: %w", err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var (
+			id, decision string
+			version      int
+			detail       []byte
+		)
+		if err := rs.Scan(&id, &decision, &version, &detail); err != nil {
+			return fmt.Errorf("store: screen decisions: %w", err)
+		}
+		if err := fn(id, decision, version, detail); err != nil {
+			return err
+		}
+	}
+	return rs.Err()
 }
 
 // ScreenDecided reports which of ids are stored.

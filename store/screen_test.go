@@ -70,6 +70,24 @@ func testScreenDecisions(t *testing.T, s Store) {
 	if got, err := s.ScreenDecision(ctx, many[1202].ID); err != nil || got.Payment.ID != many[1202].Payment.ID {
 		t.Errorf("last of a large batch: %+v, %v", got.Payment, err)
 	}
+	// Walking a window: every decision of the organisation, oldest first.
+	n := 0
+	err := s.EachScreenDecision(ctx, 3, base(), base().Add(time.Minute), func(id, decision string, version int, detail []byte) error {
+		if decision == "" || version != 1 || !json.Valid(detail) {
+			t.Errorf("walked %s: %q %d %s", id, decision, version, detail)
+		}
+		n++
+		return nil
+	})
+	if err != nil || n != 2+len(many) {
+		t.Errorf("walked %d decisions, want %d: %v", n, 2+len(many), err)
+	}
+	if err := s.EachScreenDecision(ctx, 99, base(), base().Add(time.Minute), func(string, string, int, []byte) error {
+		t.Error("another organisation's decision")
+		return nil
+	}); err != nil {
+		t.Error(err)
+	}
 	// Which of a request's decisions exist already, more than one query's worth.
 	ask := []string{"SD-none", many[0].ID, many[700].ID, "SD-M99999", many[1202].ID}
 	for i := 0; i < 600; i++ {

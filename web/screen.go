@@ -868,3 +868,64 @@ func (s *Server) publishRuleSet(w http.ResponseWriter, r *http.Request, p auth.P
 	writeJSON(w, http.StatusOK, map[string]any{"scenario": rs.Scenario, "version": rs.Version, "status": screen.Published, "live": true})
 	return nil
 }
+
+// shadowReport answers GET /api/v1/screen/shadow[?from=&to=]: how the draft
+// running in shadow would have decided the caller's live payments in the
+// window (the last 24 hours by default) — every published outcome against
+// the draft's, from the verdicts stored with each decision.
+func (s *Server) shadowReport(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
+	now := s.now()
+	from, to := now.Add(-24*time.Hour), now.Add(time.Second)
+	for _, f := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &from}, {"to", &to}} {
+		if v := r.URL.Query().Get(f.name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				return errorf(CodeInvalid, f.name, "not an RFC 3339 time like 2026-11-20T09:15:00+08:00")
+			}
+			*f.dst = t
+		}
+	}
+	if !from.Before(to) {
+		return errorf(CodeInvalid, "to", "the window ends before it starts")
+	}
+	var (
+		decisions, shadowed, changed int
+		versions                     = map[int]int{}
+		moves                        = map[string]map[string]int{}
+		examples                     []string
+	)
+	err := s.store.EachScreenDecision(r.Context(), p.Org.ID, from, to, func(id, decision string, _ int, detail []byte) error {
+		decisions++
+		var d struct {
+			Shadow *screen.ShadowDecision `json:"shadow"`
+		}
+		if json.Unmarshal(detail, &d) != nil || d.Shadow == nil {
+			return nil
+		}
+		shadowed++
+		versions[d.Shadow.Version]++
+		if moves[decision] == nil {
+			moves[decision] = map[string]int{}
+		}
+		moves[decision][d.Shadow.Decision]++
+		if d.Shadow.Decision != decision {
+			changed++
+			if len(examples) < 20 {
+				examples = append(examples, fmt.Sprintf("%s: %s → %s (%d) [%s]", id, decision, d.Shadow.Decision, d.Shadow.Score, strings.Join(d.Shadow.Rules, ", ")))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.record(r, s.entry(p, "screen.shadow.read", r.URL.RawQuery, fmt.Sprintf("%d decisions, %d shadowed, %d changed", decisions, shadowed, changed))); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"from": from.UTC(), "to": to.UTC(), "decisions": decisions, "shadowed": shadowed,
+		"changed": changed, "draft_versions": versions, "moves": moves, "examples": orEmpty(examples)})
+	return nil
+}

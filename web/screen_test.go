@@ -349,6 +349,14 @@ func TestScreenRuleSets(t *testing.T) {
 	if code != 200 || len(m["rule_sets"].([]any)) != 1 || !strings.Contains(mustJSON(m), `"shadow":true`) {
 		t.Errorf("list: %d %v", code, m)
 	}
+	// The shadow report sums the draft's stored verdicts up.
+	code, m = e.do("GET", "/api/v1/screen/shadow?from=2000-01-01T00:00:00Z", "finance/analyst", "", nil)
+	if code != 200 || m["shadowed"] != 1.0 || m["decisions"].(float64) < 1 || !strings.Contains(mustJSON(m["draft_versions"]), `"2":1`) {
+		t.Errorf("shadow report: %d %v", code, m)
+	}
+	if code, _ := e.do("GET", "/api/v1/screen/shadow?from=tomorrow", "finance/analyst", "", nil); code != 400 {
+		t.Errorf("a bad window: %d", code)
+	}
 	// Publishing takes a supervisor.
 	if code, _ := e.do("POST", "/api/v1/screen/rules/payments/2/publish", "finance/analyst", "", nil); code != 403 {
 		t.Errorf("an analyst published: %d", code)

@@ -111,6 +111,7 @@ var routes = []route{
 	{"GET", "/api/v1/screen/decisions/{id}", auth.Lookup, (*Server).getScreenDecision, moneyReader},
 	{"POST", "/api/v1/screen/backtest", auth.Lookup, (*Server).backtestScreen, screenDesk},
 	{"GET", "/api/v1/screen/rules", auth.Lookup, (*Server).listRuleSets, screenDesk},
+	{"GET", "/api/v1/screen/shadow", auth.Lookup, (*Server).shadowReport, screenDesk},
 	{"POST", "/api/v1/screen/rules", auth.SubmitSignals, (*Server).addRuleSet, screenDesk},
 	{"POST", "/api/v1/screen/rules/{scenario}/{version}/publish", auth.SubmitSignals, (*Server).publishRuleSet, screenDesk},
 	// Any sector may classify; the handler shows the registry's view only
