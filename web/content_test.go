@@ -3,15 +3,10 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
-	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/fanzha/fanzha/auth"
 )
 
 // Messages the tests classify: two scams whose indicators the registry may
@@ -356,12 +351,7 @@ func TestClassifyAudit(t *testing.T) {
 
 func TestClassifyAuditDown(t *testing.T) {
 	e := newEnv(t)
-	broken := auth.NewAuditor(func(context.Context, []auth.AuditEntry) error {
-		return errors.New("database down")
-	}, auth.AuditorOptions{QueueSize: 2, MaxBatch: 1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	defer broken.Close(ctxDone())
-	e.srv.audit = broken
-	e.srv.opts.AuditWait = 50 * time.Millisecond
+	e.breakAudit()
 	var code int
 	var m map[string]any
 	for range 5 {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -436,11 +434,7 @@ func errMessage(m map[string]any) string {
 // TestMoneyAuditDown: a trace the audit log cannot take is not served.
 func TestMoneyAuditDown(t *testing.T) {
 	e := moneyEnv(t)
-	broken := auth.NewAuditor(func(context.Context, []auth.AuditEntry) error { return context.DeadlineExceeded },
-		auth.AuditorOptions{QueueSize: 1, MaxBatch: 1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	defer broken.Close(ctxDone())
-	e.srv.audit = broken
-	e.srv.opts.AuditWait = 20 * time.Millisecond
+	e.breakAudit()
 	var code int
 	for range 4 {
 		code, _ = e.do("GET", "/api/v1/trace?payment=P1", "police/analyst", "", nil)

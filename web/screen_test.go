@@ -6,11 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fanzha/fanzha/auth"
 
@@ -263,11 +260,7 @@ func TestScreenAuditDown(t *testing.T) {
 		t.Fatalf("screen: %d %v", code, m)
 	}
 	id := m["decision_id"].(string)
-	broken := auth.NewAuditor(func(context.Context, []auth.AuditEntry) error { return context.DeadlineExceeded },
-		auth.AuditorOptions{QueueSize: 1, MaxBatch: 1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	defer broken.Close(ctxDone())
-	e.srv.audit = broken
-	e.srv.opts.AuditWait = 20 * time.Millisecond
+	e.breakAudit()
 	var got int
 	for range 4 {
 		got, _ = e.do("GET", "/api/v1/screen/decisions/"+id, "police/analyst", "", nil)

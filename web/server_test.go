@@ -459,17 +459,23 @@ func TestRevokedAndExpiredTokens(t *testing.T) {
 	}
 }
 
+// breakAudit gives e an audit log that can take nothing ("database
+// down"), with a short wait, so that every route's refusal can be tested.
+func (e *env) breakAudit() {
+	e.t.Helper()
+	broken := auth.NewAuditor(func(context.Context, []auth.AuditEntry) error { return errors.New("database down") },
+		auth.AuditorOptions{QueueSize: 2, MaxBatch: 1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e.t.Cleanup(func() { broken.Close(ctxDone()) })
+	e.srv.audit = broken
+	e.srv.opts.AuditWait = 50 * time.Millisecond
+}
+
 // TestAuditDownRefusesReads: when the audit log cannot be written, reads
 // are refused with 503 and Retry-After instead of hanging or going
 // unaudited.
 func TestAuditDownRefusesReads(t *testing.T) {
 	e := newEnv(t)
-	broken := auth.NewAuditor(func(context.Context, []auth.AuditEntry) error {
-		return errors.New("database down")
-	}, auth.AuditorOptions{QueueSize: 2, MaxBatch: 1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	defer broken.Close(ctxDone())
-	e.srv.audit = broken
-	e.srv.opts.AuditWait = 50 * time.Millisecond
+	e.breakAudit()
 	var last int
 	var lastBody map[string]any
 	for range 5 {
