@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
 )
 
 // Messages the tests classify: two scams whose indicators the registry may
