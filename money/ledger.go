@@ -1,9 +1,9 @@
 package money
 
 import (
+	"cmp"
 	"hash/maphash"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -376,28 +376,55 @@ type event struct {
 	out bool
 }
 
-// events lists an account's transfers in time order (ties in the order
-// they were added), limited to those at or before until.
-func (l *Ledger) events(a uint32, until int64, buf []event) []event {
-	buf = buf[:0]
+// events lists an account's transfers up to until in time order, ties in
+// the order they were added. raw and out are scratch the caller may reuse
+// across calls (nil is fine); both are returned grown. Each of the
+// account's two chains runs from its latest transfer back, so when
+// transfers were added in time order, reversing each and merging the two
+// is enough; otherwise it sorts.
+func (l *Ledger) events(a uint32, until int64, raw, out []event) (evs, rawBack []event) {
+	raw = raw[:0]
 	ac := &l.accts[a]
 	for x := ac.headOut; x != 0; x = l.nextOut[x-1] {
 		if t := l.tx[x-1].t; t <= until {
-			buf = append(buf, event{t: t, tx: x - 1, out: true})
+			raw = append(raw, event{t: t, tx: x - 1, out: true})
 		}
 	}
+	nOut := len(raw)
 	for x := ac.headIn; x != 0; x = l.nextIn[x-1] {
 		if t := l.tx[x-1].t; t <= until {
-			buf = append(buf, event{t: t, tx: x - 1})
+			raw = append(raw, event{t: t, tx: x - 1})
 		}
 	}
-	sort.Slice(buf, func(i, j int) bool {
-		if buf[i].t != buf[j].t {
-			return buf[i].t < buf[j].t
+	outs, ins := raw[:nOut], raw[nOut:]
+	slices.Reverse(outs)
+	slices.Reverse(ins)
+	evs = out[:0]
+	if !slices.IsSortedFunc(outs, byTimeAdded) || !slices.IsSortedFunc(ins, byTimeAdded) {
+		evs = append(evs, raw...)
+		slices.SortFunc(evs, byTimeAdded)
+		return evs, raw
+	}
+	i, j := 0, 0
+	for i < len(outs) && j < len(ins) {
+		if byTimeAdded(outs[i], ins[j]) < 0 {
+			evs = append(evs, outs[i])
+			i++
+		} else {
+			evs = append(evs, ins[j])
+			j++
 		}
-		return buf[i].tx < buf[j].tx
-	})
-	return buf
+	}
+	evs = append(evs, outs[i:]...)
+	return append(evs, ins[j:]...), raw
+}
+
+// byTimeAdded orders events by time, then by the order they were added.
+func byTimeAdded(a, b event) int {
+	if c := cmp.Compare(a.t, b.t); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.tx, b.tx)
 }
 
 // entityOf returns the entity controlling an account, or nil.

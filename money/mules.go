@@ -631,7 +631,7 @@ func (d *muleRun) measureLink(s *scratch, a uint32) *linkFlow {
 	l := d.l
 	p := &d.prof[a]
 	lf := &linkFlow{}
-	s.evs = s.timeline(l, a, d.asOf)
+	s.evs, s.raw = l.events(a, d.asOf, s.raw, s.evs)
 	type tlot struct {
 		t       int64
 		amt     float64
@@ -728,7 +728,7 @@ func (lf *linkFlow) collector() bool {
 // cash (a cash machine).
 func (d *muleRun) measure(s *scratch, a uint32) (f flow, ok bool) {
 	l := d.l
-	s.evs = s.timeline(l, a, d.asOf)
+	s.evs, s.raw = l.events(a, d.asOf, s.raw, s.evs)
 	f.asset, ok = l.primaryAsset(s.evs)
 	if !ok {
 		return f, false
@@ -850,57 +850,6 @@ func (d *muleRun) measure(s *scratch, a uint32) (f flow, ok bool) {
 	}
 	f.median, f.within, f.leftWithin = dwellFigures(s.pieces, d.window)
 	return f, true
-}
-
-// timeline lists an account's transfers up to until in time order, ties
-// in the order they were added — what Ledger.events gives, without its
-// sort in the usual case: each of the account's two chains runs from its
-// latest transfer back, so when transfers were added in time order,
-// reversing each and merging the two is enough. Otherwise it sorts.
-func (s *scratch) timeline(l *Ledger, a uint32, until int64) []event {
-	raw := s.raw[:0]
-	ac := &l.accts[a]
-	for x := ac.headOut; x != 0; x = l.nextOut[x-1] {
-		if t := l.tx[x-1].t; t <= until {
-			raw = append(raw, event{t: t, tx: x - 1, out: true})
-		}
-	}
-	nOut := len(raw)
-	for x := ac.headIn; x != 0; x = l.nextIn[x-1] {
-		if t := l.tx[x-1].t; t <= until {
-			raw = append(raw, event{t: t, tx: x - 1})
-		}
-	}
-	s.raw = raw
-	outs, ins := raw[:nOut], raw[nOut:]
-	slices.Reverse(outs)
-	slices.Reverse(ins)
-	evs := s.evs[:0]
-	if !slices.IsSortedFunc(outs, byTimeAdded) || !slices.IsSortedFunc(ins, byTimeAdded) {
-		evs = append(evs, raw...)
-		slices.SortFunc(evs, byTimeAdded)
-		return evs
-	}
-	i, j := 0, 0
-	for i < len(outs) && j < len(ins) {
-		if byTimeAdded(outs[i], ins[j]) < 0 {
-			evs = append(evs, outs[i])
-			i++
-		} else {
-			evs = append(evs, ins[j])
-			j++
-		}
-	}
-	evs = append(evs, outs[i:]...)
-	return append(evs, ins[j:]...)
-}
-
-// byTimeAdded orders events by time, then by the order they were added.
-func byTimeAdded(a, b event) int {
-	if c := cmp.Compare(a.t, b.t); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.tx, b.tx)
 }
 
 // exitOf says whether a payment takes money out of the accounts of people

@@ -592,7 +592,7 @@ func issuer(asset string) string {
 
 // eventsOf lists an account's transfers of one asset up to until.
 func (l *Ledger) eventsOf(a, asset uint32, until int64) []event {
-	evs := l.events(a, until, nil)
+	evs, _ := l.events(a, until, nil, nil)
 	out := evs[:0]
 	for _, e := range evs {
 		if l.tx[e.tx].asset == asset {
