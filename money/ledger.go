@@ -295,12 +295,11 @@ func (l *Ledger) Attribute(a Attribution) {
 
 // Stats says what a ledger holds.
 type Stats struct {
-	Transfers    int       `json:"transfers"`
-	Accounts     int       `json:"accounts"`
-	Entities     int       `json:"entities"`
-	Attributed   int       `json:"attributed"`
-	First, Last  time.Time `json:"-"`
-	AssetsByName []string  `json:"-"`
+	Transfers   int       `json:"transfers"`
+	Accounts    int       `json:"accounts"`
+	Entities    int       `json:"entities"`
+	Attributed  int       `json:"attributed"`
+	First, Last time.Time `json:"-"`
 }
 
 // Stats counts the ledger's transfers, accounts and entities.

@@ -132,6 +132,8 @@ type Holder struct {
 	Confidence  float64   `json:"confidence"`
 	Freezable   bool      `json:"freezable"`
 	Why         string    `json:"why"`
+
+	amount udecimal.Decimal // Amount as a number, to sort by
 }
 
 // Institution is where freeze and stop-payment requests go: the accounts
@@ -488,7 +490,7 @@ func (tr *tracer) finish() {
 		}
 		asset := l.strs[nd.key.asset]
 		a := &l.accts[nd.key.acct]
-		h := Holder{Kind: a.ind.Kind().String(), Value: a.ind.Value(), Amount: formatAmount(nd.taint, asset), Asset: asset,
+		h := Holder{Kind: a.ind.Kind().String(), Value: a.ind.Value(), Amount: formatAmount(nd.taint, asset), Asset: asset, amount: nd.taint,
 			Since: time.Unix(nd.since, 0).UTC(), Hops: nd.hops, Confidence: round2(nd.conf)}
 		if nd.entity != nil {
 			h.Entity, h.EntityType = nd.entity.name, nd.entity.typ
@@ -529,8 +531,7 @@ func (tr *tracer) finish() {
 		if a.Asset != b.Asset {
 			return a.Asset < b.Asset
 		}
-		da, db := mustParse(a.Amount), mustParse(b.Amount)
-		if c := da.Cmp(db); c != 0 {
+		if c := a.amount.Cmp(b.amount); c != 0 {
 			return c > 0
 		}
 		return a.Value < b.Value
@@ -664,11 +665,6 @@ func mustDecimal(f float64) udecimal.Decimal {
 	if err != nil {
 		return udecimal.Zero
 	}
-	return d
-}
-
-func mustParse(s string) udecimal.Decimal {
-	d, _ := udecimal.Parse(s)
 	return d
 }
 
