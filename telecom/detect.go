@@ -156,6 +156,20 @@ func (e *Engine) profile(l *line) profile {
 	return p
 }
 
+// reachPoints scores how many strangers a line reached: the more, the
+// more it looks like a campaign; least is the score of a small reach.
+func reachPoints(n, least int) int {
+	switch {
+	case n >= 150:
+		return 35
+	case n >= 80:
+		return 28
+	case n >= 40:
+		return 20
+	}
+	return least
+}
+
 // incoming is the calls and SMS a line received, and their share of its
 // traffic: people are called and texted back, fraud lines are not.
 func (p *profile) incoming() (int, float64) {
@@ -228,17 +242,7 @@ func (e *Engine) massOutreach(l *line, p *profile) {
 	if unans < 0.35 || unans < 0.5 && !shortTalk {
 		return // people answer and talk: a courier, a school, a shop
 	}
-	score := 0
-	switch {
-	case p.distinct >= 150:
-		score += 35
-	case p.distinct >= 80:
-		score += 28
-	case p.distinct >= 40:
-		score += 20
-	default:
-		score += 12
-	}
+	score := reachPoints(p.distinct, 12)
 	switch {
 	case unans >= 0.6:
 		score += 25
@@ -309,17 +313,7 @@ func (e *Engine) smsOutreach(l *line, p *profile) {
 	if reply > 0.15 {
 		return // people write back or call: a person or a shop texting customers
 	}
-	score := 0
-	switch {
-	case p.smsTargets >= 150:
-		score += 35
-	case p.smsTargets >= 80:
-		score += 28
-	case p.smsTargets >= 40:
-		score += 20
-	default:
-		score += 10
-	}
+	score := reachPoints(p.smsTargets, 10)
 	if reply <= 0.08 {
 		score += 25
 	} else {
