@@ -245,13 +245,15 @@ func (s *Server) screenPayments(w http.ResponseWriter, r *http.Request, p auth.P
 	// could answer differently.
 	prior := make([]*store.ScreenDecision, n)
 	first := map[string]int{}
-	var ids []string
+	ids := make([]string, n) // each payment's decision id
+	var asked []string
 	for i := range pays {
 		if errs[i] == nil {
-			ids = append(ids, decisionID(p.Org.ID, pays[i].ID))
+			ids[i] = decisionID(p.Org.ID, pays[i].ID)
+			asked = append(asked, ids[i])
 		}
 	}
-	decided, err := s.store.ScreenDecided(r.Context(), ids)
+	decided, err := s.store.ScreenDecided(r.Context(), asked)
 	if err != nil {
 		return err
 	}
@@ -259,7 +261,7 @@ func (s *Server) screenPayments(w http.ResponseWriter, r *http.Request, p auth.P
 		if errs[i] != nil {
 			continue
 		}
-		id := decisionID(p.Org.ID, pays[i].ID)
+		id := ids[i]
 		if _, ok := first[id]; ok {
 			prior[i], errs[i] = &store.ScreenDecision{ID: id}, errDecided // answered from the first below
 			continue
@@ -309,7 +311,7 @@ func (s *Server) screenPayments(w http.ResponseWriter, r *http.Request, p auth.P
 			continue
 		}
 		d := &decs[i]
-		id := decisionID(p.Org.ID, pays[i].ID)
+		id := ids[i]
 		res.DecisionID, res.Decision, res.Score, res.Typology = id, d.Decision, d.Score, d.Typology
 		res.Rules, res.Scenario, res.Version = orEmpty(d.Rules), d.Scenario, d.Version
 		counts[d.Decision]++
