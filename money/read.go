@@ -43,16 +43,18 @@ func (s ReadSummary) SkippedTotal() int {
 
 // SkipReasons lists the skip reasons with their counts, most first.
 func (s ReadSummary) SkipReasons() []string {
-	var out []string
-	for r, n := range s.Skipped {
-		out = append(out, fmt.Sprintf("%d %s", n, r))
+	reasons := make([]string, 0, len(s.Skipped))
+	for r := range s.Skipped {
+		reasons = append(reasons, r)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, _ := strconv.Atoi(strings.Fields(out[i])[0])
-		b, _ := strconv.Atoi(strings.Fields(out[j])[0])
-		return a > b || a == b && out[i] < out[j]
+	sort.Slice(reasons, func(i, j int) bool {
+		a, b := reasons[i], reasons[j]
+		return s.Skipped[a] > s.Skipped[b] || s.Skipped[a] == s.Skipped[b] && a < b
 	})
-	return out
+	for i, r := range reasons {
+		reasons[i] = fmt.Sprintf("%d %s", s.Skipped[r], r)
+	}
+	return reasons
 }
 
 // ReadTransfers reads transfers of format f from r (plain or gzip) and calls
