@@ -2884,13 +2884,7 @@ func (g *mgen) format(t int64, rail uint8, amt int64, from, to int32, memo uint8
 	b = append(b, moneyMemos[memo]...)
 	ends[9] = len(b)
 	g.buf = b
-	str := string(b)
-	start := 0
-	for i, end := range ends {
-		g.rec[i] = str[start:end]
-		start = end
-	}
-	return g.rec
+	return splitRecord(b, ends[:], g.rec)
 }
 
 // mqueue is a binary heap of events by time, then sequence.

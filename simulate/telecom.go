@@ -1644,13 +1644,20 @@ func (g *tgen) format(e *tevent) []string {
 	b = append(b, rt.origin...)
 	ends[10] = len(b)
 	g.buf = b
-	s := string(b)
+	return splitRecord(b, ends[:], g.rec)
+}
+
+// splitRecord cuts one row written field after field into b (field i ends
+// at ends[i]) into rec: one string for the whole row, its fields sharing
+// it, rather than one allocation a field.
+func splitRecord(b []byte, ends []int, rec []string) []string {
+	row := string(b)
 	start := 0
 	for i, end := range ends {
-		g.rec[i] = s[start:end]
+		rec[i] = row[start:end]
 		start = end
 	}
-	return g.rec
+	return rec
 }
 
 func (g *tgen) cellName(c int32) string {
