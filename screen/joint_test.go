@@ -137,9 +137,8 @@ func TestQualityJoint(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var vTotal, vStopped, oTotal, oHeld, oToMule, next int
-		byRuleV, byRuleO := map[string]int{}, map[string]int{}
-		var missed []string
+		var c tally
+		next := 0
 		for _, tr := range run.transfers {
 			for next < len(run.cdrs) && !run.cdrs[next].Start.Add(run.cdrs[next].Duration).After(tr.Time) {
 				tel.Add(run.cdrs[next])
@@ -149,37 +148,15 @@ func TestQualityJoint(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			stopped := d.Decision == Hold || d.Decision == Block
-			if run.victim[tr.ID] {
-				vTotal++
-				if stopped {
-					vStopped++
-					for _, r := range d.Rules {
-						byRuleV[r.Name]++
-					}
-				} else if len(missed) < 8 {
-					missed = append(missed, tr.ID+" "+tr.Amount.String()+" score "+strconv.Itoa(d.Score)+" ["+d.Reasons()+"] "+since(d.Signals.SuspectHoursAgo))
-				}
-				continue
-			}
-			if run.fraud[tr.ID] {
-				continue
-			}
-			oTotal++
-			if stopped {
-				oHeld++
-				if run.mule[tr.To] {
-					oToMule++
-				}
-				for _, r := range d.Rules {
-					byRuleO[r.Name]++
-				}
-			}
+			c.add(d, run.victim[tr.ID], run.fraud[tr.ID], run.mule[tr.To])
 		}
-		vShare := float64(vStopped) / float64(vTotal)
-		oShare := float64(oHeld) / float64(oTotal)
+		var missed []string
+		for _, d := range c.missed {
+			missed = append(missed, d.ID+" "+strconv.Itoa(int(d.Signals.Amount))+" score "+strconv.Itoa(d.Score)+" ["+d.Reasons()+"] "+since(d.Signals.SuspectHoursAgo))
+		}
+		vShare, oShare := c.victimShare(), c.ordinaryShare()
 		t.Logf("seed %d: victims' payments held or blocked %d/%d (%.1f%%); ordinary payments held %d/%d (%.3f%%, %d of them to mules)\n  rules behind victims' stops %v\n  rules behind ordinary holds %v\n  missed: %v",
-			seed, vStopped, vTotal, 100*vShare, oHeld, oTotal, 100*oShare, oToMule, byRuleV, byRuleO, missed)
+			seed, c.vStopped, c.vTotal, 100*vShare, c.oHeld, c.oTotal, 100*oShare, c.oToMule, c.byRuleV, c.byRuleO, missed)
 		// Measured on seeds 1–3 with the default rules: 90.0%, 95.4% and
 		// 98.5% of victims' payments held or blocked (the bar is
 		// 90%); 0.43%, 0.39% and 0.41% of ordinary ones held (bar 0.5%),
