@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"slices"
 	"sort"
@@ -72,15 +71,11 @@ func runClassify(ctx context.Context, args []string, out io.Writer) error {
 
 	// The output is opened first, so that a bad path fails before a long
 	// run, and is written through a temporary file renamed at the end.
-	dst, err := createOutput(*outPath, out)
+	dst, summary, err := openOutput(*outPath, out)
 	if err != nil {
 		return err
 	}
 	defer dst.abort()
-	summary := out
-	if *outPath == "-" {
-		summary = os.Stderr
-	}
 
 	input, err := openInput(*in, "a file of messages")
 	if err != nil {

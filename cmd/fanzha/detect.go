@@ -347,6 +347,20 @@ type output struct {
 	done   bool
 }
 
+// openOutput opens a command's single output and says where its summary
+// goes: to out, unless the output itself is stdout, then to stderr.
+func openOutput(name string, out io.Writer) (dst *output, summary io.Writer, err error) {
+	dst, err = createOutput(name, out)
+	if err != nil {
+		return nil, nil, err
+	}
+	summary = out
+	if name == "-" {
+		summary = os.Stderr
+	}
+	return dst, summary, nil
+}
+
 func createOutput(name string, stdout io.Writer) (*output, error) {
 	o := &output{name: name}
 	switch name {

@@ -77,15 +77,11 @@ func runLookalike(ctx context.Context, args []string, out io.Writer) error {
 
 	// The output is opened first, so that a bad path fails before a long
 	// run, and written whole at the end through a temporary file.
-	dst, err := createOutput(*outPath, out)
+	dst, summary, err := openOutput(*outPath, out)
 	if err != nil {
 		return err
 	}
 	defer dst.abort()
-	summary := out
-	if *outPath == "-" {
-		summary = os.Stderr
-	}
 
 	input, err := openInput(*in, "a list of domains")
 	if err != nil {

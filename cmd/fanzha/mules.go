@@ -55,17 +55,13 @@ func runDetectMules(ctx context.Context, args []string, out io.Writer) error {
 			return usagef("--as-of %q is not an RFC 3339 time like 2026-11-20T00:00:00+08:00", *asOfText)
 		}
 	}
-	f, err := formatOf(*in, *format)
+	f, err := inputFormat(*in, *format)
 	if err != nil {
 		return err
 	}
 	iopts := indicator.Options{DefaultRegion: strings.ToUpper(*region)}
 
-	summary := out
-	if *susPath == "-" {
-		summary = os.Stderr
-	}
-	sus, err := createOutput(*susPath, out)
+	sus, summary, err := openOutput(*susPath, out)
 	if err != nil {
 		return err
 	}
@@ -155,25 +151,6 @@ func runDetectMules(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(summary, "wrote %s\n", *susPath)
 	}
 	return nil
-}
-
-// formatOf picks the input format from --format or the file name.
-func formatOf(name, flagValue string) (records.Format, error) {
-	if flagValue != "" {
-		f, ok := records.FormatOf("", "x."+strings.ToLower(flagValue))
-		if !ok || strings.Contains(flagValue, ".") {
-			return 0, usagef("--format %q: want csv, ndjson or json", flagValue)
-		}
-		return f, nil
-	}
-	if name == "-" {
-		return records.CSV, nil
-	}
-	f, ok := records.FormatOf("", name)
-	if !ok {
-		return 0, usagef("cannot tell the format of %s from its name: name it .csv, .ndjson or .json (optionally .gz), or pass --format", name)
-	}
-	return f, nil
 }
 
 // readMuleInput opens a side input (attributions, victims) and reads it

@@ -117,11 +117,7 @@ func runScreen(ctx context.Context, args []string, out io.Writer) error {
 	}
 	var backtest screen.Backtest
 
-	summary := out
-	if *outPath == "-" {
-		summary = os.Stderr
-	}
-	dst, err := createOutput(*outPath, out)
+	dst, summary, err := openOutput(*outPath, out)
 	if err != nil {
 		return err
 	}

@@ -55,11 +55,7 @@ func runTrace(ctx context.Context, args []string, out io.Writer) error {
 			return usagef("--as-of %q is not an RFC 3339 time", *asOf)
 		}
 	}
-	summary := out
-	if *outPath == "-" {
-		summary = os.Stderr
-	}
-	dst, err := createOutput(*outPath, out)
+	dst, summary, err := openOutput(*outPath, out)
 	if err != nil {
 		return err
 	}
