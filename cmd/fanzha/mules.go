@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -95,7 +94,7 @@ func runDetectMules(ctx context.Context, args []string, out io.Writer) error {
 
 	var attrSum records.Summary
 	if *attrPath != "" {
-		err := readMuleInput(*attrPath, func(r io.Reader, f records.Format) error {
+		err := readFile(*attrPath, func(r io.Reader, f records.Format) error {
 			var err error
 			attrSum, err = money.ReadAttributions(r, f, iopts, func(a money.Attribution) error {
 				ld.l.Attribute(a)
@@ -104,19 +103,19 @@ func runDetectMules(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("%s: %w", *attrPath, err)
+			return err
 		}
 	}
 	var vict money.VictimEvidence
 	var victSum records.Summary
 	if *victimPath != "" {
-		err := readMuleInput(*victimPath, func(r io.Reader, f records.Format) error {
+		err := readFile(*victimPath, func(r io.Reader, f records.Format) error {
 			var err error
 			vict, victSum, err = money.ReadVictims(r, f, iopts)
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("%s: %w", *victimPath, err)
+			return err
 		}
 		opts.Victims, opts.Payees = vict.Victims, vict.Payees
 	}
@@ -151,21 +150,6 @@ func runDetectMules(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(summary, "wrote %s\n", *susPath)
 	}
 	return nil
-}
-
-// readMuleInput opens a side input (attributions, victims) and reads it
-// in the format its name says; a name without one is read as CSV or text.
-func readMuleInput(path string, fn func(io.Reader, records.Format) error) error {
-	file, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer file.Close()
-	f, ok := records.FormatOf("", path)
-	if !ok {
-		f = records.CSV
-	}
-	return fn(file, f)
 }
 
 func printMuleRead(w io.Writer, name string, sum money.ReadSummary, elapsed time.Duration) {

@@ -168,11 +168,13 @@ func loadLedger(ctx context.Context, in, attrs string, opts indicator.Options, s
 	return l, sum, err
 }
 
-// readFile opens a file of records (plain or gzip) in the format its name says.
+// readFile opens a side input (plain or gzip) in the format its name says;
+// a name without one is read as CSV (or a plain list, which reads alike).
+// Errors name the file.
 func readFile(path string, fn func(io.Reader, records.Format) error) error {
 	f, ok := records.FormatOf("", path)
 	if !ok {
-		return fmt.Errorf("cannot tell the format of %s from its name: name it .csv, .ndjson or .json (optionally .gz)", path)
+		f = records.CSV
 	}
 	file, err := os.Open(path)
 	if err != nil {
